@@ -1,0 +1,189 @@
+"""Fetch benchmark: 100,000 fact sheets served by the sandbox (in its own process) into DataFrames.
+
+Reports, side by side:
+- end-to-end rows/s (all types, all pages, through HTTP, JSON decoding and frame building);
+- DataFrame build time from the decoded pages: the kit's declared columns against ``pd.json_normalize`` on the
+  same pages (raw, and followed by the dtype conversions that make its result comparable);
+- the client-side share of end-to-end time (everything but the server's own time, read from Server-Timing);
+- memory per fact sheet of the frames (deep).
+
+Run: ``.venv/bin/python benchmarks/fetch.py [--size 100000]``; results go to benchmarks/results/fetch.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kit.client import LeanIXClient  # noqa: E402
+from kit.columns import build_frame  # noqa: E402
+from kit.config import Secret  # noqa: E402
+from kit.factsheet_frames import wide_query  # noqa: E402
+from kit.sandbox import SANDBOX_TOKEN  # noqa: E402
+from kit.workspace import Workspace  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_sandbox(size: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kit", "sandbox", "serve", "--size", str(size), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            requests.post(url + "/services/mtm/v1/oauth2/token", timeout=1)
+            return process, url
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("sandbox did not start")
+
+
+class ServerTime:
+    """Sums the server's own time per answer (Server-Timing: app;dur=ms)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, response, *args, **kwargs):
+        header = response.headers.get("Server-Timing", "")
+        if "dur=" in header:
+            self.seconds += float(header.split("dur=")[1]) / 1000
+        return response
+
+
+def normalize_like_kit(nodes: list[dict], kit_frame: pd.DataFrame) -> pd.DataFrame:
+    """json_normalize, then the renames and dtype conversions needed to match the kit's frame."""
+    frame = pd.json_normalize(nodes)
+    frame = frame.rename(
+        columns={
+            "lifecycle.asString": "lifecycle",
+            "externalId.externalId": "externalId",
+            "completion.completion": "completion",
+        }
+    )
+    frame = frame[[c for c in kit_frame.columns if c in frame.columns]]
+    return frame.astype(
+        {c: kit_frame[c].dtype for c in frame.columns if not str(kit_frame[c].dtype).startswith("datetime")}
+    )
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the frame-build comparison")
+    args = parser.parse_args()
+
+    print(f"starting a sandbox with {args.size:,} fact sheets in its own process ...", flush=True)
+    started = time.perf_counter()
+    process, url = start_sandbox(args.size)
+    print(f"  ready in {time.perf_counter() - started:.1f} s at {url}", flush=True)
+    try:
+        session = requests.Session()
+        server_time = ServerTime()
+        session.hooks["response"].append(server_time)
+        client = LeanIXClient(url, Secret(SANDBOX_TOKEN), session=session)
+        ws = Workspace(client, page_size=1000, progress=False)
+        types = ws.types()
+
+        t0 = time.perf_counter()
+        frames = {t: ws.factsheets(t, include_archived=True) for t in types}
+        end_to_end = time.perf_counter() - t0
+        rows = sum(len(f) for f in frames.values())
+        memory = sum(int(f.memory_usage(deep=True).sum()) for f in frames.values())
+        client_share = 1 - server_time.seconds / end_to_end
+        print(
+            f"end to end: {rows:,} rows in {end_to_end:.2f} s = {rows / end_to_end:,.0f} rows/s; "
+            f"server time {server_time.seconds:.2f} s, client-side share {client_share:.1%}"
+        )
+        print(f"memory: {memory / rows:.0f} bytes per fact sheet ({memory / 2**20:.1f} MiB in all)")
+
+        # Frame build on the same decoded pages: the biggest type, all its pages.
+        biggest = max(frames, key=lambda t: len(frames[t]))
+        query = wide_query(ws.model, biggest, None)
+        nodes = list(ws._pages(biggest, query.selection, {}, 1000, False))
+        kit_times, norm_times, norm_typed_times = [], [], []
+        for _ in range(args.repeat):
+            kit_frame, seconds = timed(build_frame, nodes, query.columns)
+            kit_times.append(seconds)
+            norm_times.append(timed(pd.json_normalize, nodes)[1])
+            norm_typed_times.append(timed(normalize_like_kit, nodes, kit_frame)[1])
+        kit_s, norm_s, typed_s = min(kit_times), min(norm_times), min(norm_typed_times)
+        print(
+            f"frame build for {len(nodes):,} {biggest} nodes: kit {kit_s * 1000:.0f} ms, json_normalize "
+            f"{norm_s * 1000:.0f} ms ({norm_s / kit_s:.1f}x), json_normalize + dtypes {typed_s * 1000:.0f} ms "
+            f"({typed_s / kit_s:.1f}x)"
+        )
+
+        results = {
+            "benchmark": "fetch",
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "pandas": pd.__version__,
+                "platform": platform.platform(),
+            },
+            "fact_sheets": rows,
+            "types": len(types),
+            "page_size": 1000,
+            "end_to_end_seconds": round(end_to_end, 3),
+            "rows_per_second": round(rows / end_to_end),
+            "server_seconds": round(server_time.seconds, 3),
+            "client_side_share": round(client_share, 4),
+            "memory_bytes_per_fact_sheet": round(memory / rows, 1),
+            "frame_build": {
+                "type": biggest,
+                "nodes": len(nodes),
+                "kit_seconds": round(kit_s, 4),
+                "json_normalize_seconds": round(norm_s, 4),
+                "json_normalize_with_dtypes_seconds": round(typed_s, 4),
+                "speedup_vs_json_normalize": round(norm_s / kit_s, 2),
+                "speedup_vs_json_normalize_with_dtypes": round(typed_s / kit_s, 2),
+                "repeat": args.repeat,
+                "statistic": "min",
+                "kit_median_seconds": round(statistics.median(kit_times), 4),
+            },
+            "targets": {"speedup_vs_json_normalize": ">= 3", "memory_bytes_per_fact_sheet": "< 1024"},
+        }
+        out = ROOT / "benchmarks" / "results" / "fetch.json"
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"results saved to {out.relative_to(ROOT)}")
+        client.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m kit`` is the ``lxkit`` command."""
+
+from kit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""The ``lxkit`` command: the demo job, the sandbox server and snapshots."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kit.errors import LxkitError
+
+__all__ = ["main"]
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Fetch the workspace into DataFrames, save a snapshot and print a summary."""
+    import kit
+
+    started = time.perf_counter()
+    ws = kit.connect(sandbox_size=args.size, progress=False)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = Path(args.out) / f"snapshot-{stamp}"
+    path = ws.snapshot(target)
+    snap = kit.load_snapshot(path)
+    counts = snap.manifest["factSheets"]
+    print(f"Workspace {ws.name!r} at {ws.host}")
+    print(f"{'fact sheet type':<22}{'count':>8}")
+    for type_name, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"{type_name:<22}{count:>8}")
+    print(f"{'total':<22}{sum(counts.values()):>8}")
+    rows = snap.manifest["rows"]
+    print("long frames: " + ", ".join(f"{name} {count}" for name, count in rows.items()))
+    runs = snap.runs()
+    if len(runs):
+        finished = (runs["status"] == "FINISHED").mean()
+        print(f"Integration API runs: {len(runs)} ({finished:.0%} finished)")
+    print(f"Snapshot written to {path.resolve()} in {time.perf_counter() - started:.1f} s")
+    print(f"Read it back with: kit.load_snapshot({str(path)!r})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kit.sandbox import Faults, Sandbox, SandboxOptions
+
+    if args.host not in ("127.0.0.1", "::1", "localhost"):
+        print("lxkit sandbox serves on loopback only (127.0.0.1 or ::1).", file=sys.stderr)
+        return 2
+    faults = Faults.mixed(args.fault_rate, seed=args.seed) if args.fault_rate else Faults()
+    options = SandboxOptions(
+        size=args.size, seed=args.seed, token_lifetime=args.token_lifetime, faults=faults
+    )
+    sandbox = Sandbox(options, host=args.host, port=args.port)
+    print(f"lxkit sandbox at {sandbox.url} with {args.size} fact sheets (seed {args.seed}).")
+    print(f"Use: LEANIX_HOST={sandbox.url} LEANIX_API_TOKEN={options.api_token}  (Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        sandbox.serve_forever()
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    import kit
+
+    ws = kit.connect(progress=None)
+    path = ws.snapshot(args.directory, overwrite=args.overwrite)
+    print(f"Snapshot written to {Path(path).resolve()}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lxkit", description="SAP LeanIX notebook kit.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="fetch the embedded sandbox into DataFrames and save a snapshot")
+    demo.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace")
+    demo.add_argument("--out", default="out", help="folder for the snapshot (default: out)")
+    demo.set_defaults(func=_demo)
+
+    sandbox = commands.add_parser("sandbox", help="the local LeanIX-compatible sandbox")
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    serve = sandbox_commands.add_parser("serve", help="serve the sandbox on loopback")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace")
+    serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument("--token-lifetime", type=float, default=3600.0, help="access token lifetime (s)")
+    serve.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0..1)")
+    serve.set_defaults(func=_serve)
+
+    snapshot = commands.add_parser("snapshot", help="save the configured workspace as a snapshot")
+    snapshot.add_argument("directory")
+    snapshot.add_argument("--overwrite", action="store_true")
+    snapshot.set_defaults(func=_snapshot)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    try:
+        return args.func(args)
+    except LxkitError as exc:
+        print(f"lxkit: {exc}", file=sys.stderr)
+        return 1

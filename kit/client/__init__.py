@@ -1,0 +1,35 @@
+"""HTTP access to SAP LeanIX: token exchange, retries, GraphQL, REST and typed errors (no pandas)."""
+
+from kit.client._auth import TokenManager, decode_jwt_claims
+from kit.client._client import LeanIXClient, is_mutation
+from kit.client._errors import (
+    AuthenticationError,
+    BadRequest,
+    ConnectionFailed,
+    FieldPermissionError,
+    GraphQLError,
+    LeanIXError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+)
+from kit.client._transport import RetryPolicy
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequest",
+    "ConnectionFailed",
+    "FieldPermissionError",
+    "GraphQLError",
+    "LeanIXClient",
+    "LeanIXError",
+    "NotFound",
+    "PermissionDenied",
+    "RateLimited",
+    "RetryPolicy",
+    "ServerError",
+    "TokenManager",
+    "decode_jwt_claims",
+    "is_mutation",
+]
