@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from kit._version import __version__ as __version__
 from kit.client import (
     AuthenticationError,
     ConnectionFailed,
@@ -19,7 +20,6 @@ from kit.client import (
     RetryPolicy,
 )
 from kit.config import ConfigError, Secret, Settings, load_settings
-from kit._version import __version__
 from kit.errors import LxkitError
 from kit.model import UnknownFactSheetType, UnknownField
 from kit.snapshot import Snapshot, SnapshotError, load_snapshot
@@ -47,7 +47,6 @@ __all__ = [
     "load_settings",
     "load_snapshot",
 ]
-
 
 
 def connect(

@@ -103,7 +103,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
         parts = [f[column] for f in frames if column in f.columns]
         if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
             categories = list(dict.fromkeys(c for p in parts for c in p.cat.categories))
-            result[column] = pd.Categorical(result[column], categories=categories, ordered=parts[0].cat.ordered)
+            result[column] = pd.Categorical(
+                result[column], categories=categories, ordered=parts[0].cat.ordered
+            )
     return result
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kit.client import FieldPermissionError, LeanIXClient
-from kit.columns import build_frame
+from kit.columns import FrameBuilder
 from kit.factsheet_frames import FrameQuery, long_query, wide_query
 from kit.model import INTROSPECTION_QUERY, WorkspaceModel
 from kit.runs import RunsMixin
@@ -114,8 +114,10 @@ class Workspace(RunsMixin):
         query = wide_query(self.model, type, fields)
         while True:
             try:
-                nodes = self._nodes(type, query.selection, filter, include_archived, page_size, progress)
-                return build_frame(nodes, query.columns)
+                builder = FrameBuilder(query.columns)
+                for page in self._pages(type, query.selection, filter, include_archived, page_size, progress):
+                    builder.add(page)
+                return builder.frame()
             except FieldPermissionError as exc:
                 if on_denied != "drop":
                     raise
@@ -177,9 +179,11 @@ class Workspace(RunsMixin):
         query: FrameQuery = long_query(kind, info, relation)
         needs = {"tags": "tags", "lifecycles": "lifecycle", "subscriptions": "subscriptions"}.get(kind)
         if needs and needs not in info.fields:
-            return build_frame([], query.columns)  # the type has no such facet: an empty, typed frame
-        nodes = self._nodes(type, f"id name {query.selection}", filter, include_archived, None, None)
-        return build_frame([row for node in nodes for row in rows(node)], query.columns)
+            return FrameBuilder(query.columns).frame()  # the type has no such facet: an empty, typed frame
+        builder = FrameBuilder(query.columns)
+        for page in self._pages(type, f"id name {query.selection}", filter, include_archived, None, None):
+            builder.add([row for node in page for row in rows(node)])
+        return builder.frame()
 
     # -- snapshots ------------------------------------------------------------------------------------------
     def snapshot(self, directory, types: list[str] | None = None, overwrite: bool = False):
@@ -190,9 +194,13 @@ class Workspace(RunsMixin):
         return write_snapshot(self, directory, types=types, overwrite=overwrite)
 
     # -- paging -------------------------------------------------------------------------------------------
-    def _nodes(self, type, selection, filter, include_archived, page_size, progress) -> list[dict]:  # noqa: A002
+    def _pages(self, type, selection, filter, include_archived, page_size, progress) -> Iterator[list[dict]]:  # noqa: A002
+        """Pages of nodes (lists), active fact sheets first and then, if asked, the archived ones.
+
+        Pages are handed on one at a time, so a frame builder can convert and drop each page's JSON.
+        """
         self.model.type(type)  # a clear error for an unknown type before any paging
-        nodes = list(self._pages(type, selection, dict(filter or {}), page_size, progress))
+        filters = [dict(filter or {})]
         if include_archived:
             archived = dict(filter or {})
             facets = [f for f in archived.get("facetFilters") or [] if f.get("facetKey") != "TrashBin"]
@@ -200,27 +208,25 @@ class Workspace(RunsMixin):
                 *facets,
                 {"facetKey": "TrashBin", "operator": "OR", "keys": ["archived"]},
             ]
-            nodes.extend(self._pages(type, selection, archived, page_size, progress))
-        return nodes
-
-    def _pages(self, type, selection, filter, page_size, progress) -> Iterator[dict]:  # noqa: A002
+            filters.append(archived)
         query = _PAGE_QUERY % f"id ... on {type} {{ {selection} }}"
-        variables = {"type": type, "filter": filter or None}
-        bar = None
-        try:
-            for page in self.client.graphql_pages(query, variables, page_size=page_size or self.page_size):
-                edges = page.get("edges") or []
-                if bar is None:
-                    bar = _progress_bar(
-                        page.get("totalCount"), type, self.progress if progress is None else progress
-                    )
-                for edge in edges:
-                    yield edge["node"]
+        wanted = self.progress if progress is None else progress
+        for current in filters:
+            bar = None
+            variables = {"type": type, "filter": current or None}
+            try:
+                for page in self.client.graphql_pages(
+                    query, variables, page_size=page_size or self.page_size
+                ):
+                    nodes = [edge["node"] for edge in page.get("edges") or []]
+                    if bar is None:
+                        bar = _progress_bar(page.get("totalCount"), type, wanted)
+                    yield nodes
+                    if bar is not None:
+                        bar.update(len(nodes))
+            finally:
                 if bar is not None:
-                    bar.update(len(edges))
-        finally:
-            if bar is not None:
-                bar.close()
+                    bar.close()
 
 
 def _progress_bar(total: int | None, label: str, wanted: bool | None):

@@ -30,7 +30,11 @@ def clean_env() -> dict[str, str]:
 def test_demo_fetches_the_sandbox_and_says_where_the_snapshot_is(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "kit", "demo", "--size", "300", "--out", str(tmp_path / "out")],
-        cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     expected = generate_workspace(size=300, seed=7).count_by_type(include_archived=True)
@@ -48,7 +52,11 @@ def test_sandbox_serve_answers_real_clients():
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "kit", "sandbox", "serve", "--port", str(port), "--size", "150"],
-        cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -71,6 +79,10 @@ def test_sandbox_serve_answers_real_clients():
 def test_sandbox_serve_refuses_non_loopback_addresses():
     done = subprocess.run(
         [sys.executable, "-m", "kit", "sandbox", "serve", "--host", "0.0.0.0"],
-        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2 and "loopback only" in done.stderr

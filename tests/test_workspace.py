@@ -153,3 +153,16 @@ def test_denied_fields_raise_or_are_dropped_with_a_warning(sandbox, ws):
     assert len(frame) == len(active(sandbox.store, "Application"))
     assert [w.category for w in caught] == [DeniedFieldsWarning]
     assert "businessCriticality" in str(caught[0].message)
+
+
+def test_progress_bar_counts_to_total_when_asked(sandbox, client, capsys):
+    from kit.workspace import Workspace
+
+    quiet = Workspace(client, page_size=100, progress=False)
+    quiet.factsheets("Application")
+    assert capsys.readouterr().err == ""
+    loud = Workspace(client, page_size=100, progress=True)
+    loud.factsheets("Application")
+    total = len(active(sandbox.store, "Application"))
+    err = capsys.readouterr().err
+    assert f"0/{total} " in err and "Application" in err  # the bar is sized from totalCount

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
     DocumentNode,
@@ -36,8 +37,12 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.pyutils import Path
+
+try:  # graphql-core 3.3; on 3.2 queries run on the stock executor (slower on big pages, same answers)
+    from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+except ImportError:  # pragma: no cover - depends on the installed graphql-core
+    IncrementalExecutor = None  # type: ignore[assignment,misc]
 
 from kit.errors import LxkitError
 from kit.sandbox.metamodel import BASE_FIELD_NAMES, FieldDef, FieldKind, MetaModel, RelationDef
@@ -354,7 +359,9 @@ def _type_of(value: Any, _info: Any, _abstract: Any) -> str:
     return value["__typename"]
 
 
-_LEAF_PLANS: dict[GraphQLObjectType, dict[str, tuple[GraphQLLeafType, bool]]] = {}
+_LEAF_PLANS: WeakKeyDictionary[GraphQLObjectType, dict[str, tuple[GraphQLLeafType, bool]]] = (
+    WeakKeyDictionary()
+)
 
 
 def _leaf_plan(parent_type: GraphQLObjectType) -> dict[str, tuple[GraphQLLeafType, bool]]:
@@ -370,7 +377,7 @@ def _leaf_plan(parent_type: GraphQLObjectType) -> dict[str, tuple[GraphQLLeafTyp
     return plan
 
 
-class _FastExecutor(IncrementalExecutor):
+class _FastExecutor(IncrementalExecutor or object):  # type: ignore[misc]
     """graphql-core's executor with a shortcut for plain scalar fields, which are most of a fact sheet.
 
     A leaf field without resolver or arguments is read from the source and coerced in place, skipping the
@@ -507,7 +514,7 @@ class PathfinderGraphQL:
                 operation_name=operation_name,
                 field_resolver=_fast_field,
                 type_resolver=_type_of,
-                executor_class=_FastExecutor,
+                **_EXECUTOR,
             )
         except Exception as error:  # noqa: BLE001 - the HTTP layer must always get an answer
             return _error_result(f"Internal sandbox error: {type(error).__name__}: {error}")
@@ -544,6 +551,9 @@ class PathfinderGraphQL:
             if len(self._results) > _RESULT_CACHE_SIZE:
                 self._results.popitem(last=False)
         return rows
+
+
+_EXECUTOR: dict[str, Any] = {"executor_class": _FastExecutor} if IncrementalExecutor is not None else {}
 
 
 def _error_result(message: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ with per-server fault injection and LeanIX's rate limit. Loopback only. Start it
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import re
@@ -76,6 +77,7 @@ class Sandbox:
         self.store = generate_workspace(size=self.options.size, seed=self.options.seed)
         self.history = generate_runs(self.store.workspace_id, seed=self.options.seed)
         self.graphql = PathfinderGraphQL(self.store, denied_fields=self.options.denied_fields)
+        gc.freeze()  # the generated workspace lives as long as the server: keep it out of GC passes
         self.injector = FaultInjector(self.options.faults)
         self.limiter = RateLimiter(self.options.rate_limit)
         self.log: deque[RequestRecord] = deque(maxlen=100_000)
