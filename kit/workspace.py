@@ -185,6 +185,36 @@ class Workspace(RunsMixin):
             builder.add([row for node in page for row in rows(node)])
         return builder.frame()
 
+    # -- Integration API runs -------------------------------------------------------------------------------
+    def run(
+        self,
+        config,
+        ldif,
+        *,
+        test: bool = True,
+        confirm_deletions: int | None = None,
+        predict: bool = True,
+        timeout: float = 3600.0,
+    ):
+        """Run ``ldif`` through processor ``config``: a **test** run unless ``test=False``.
+
+        Predicts the outcome first (offline, against this workspace), then starts the run, polls its status
+        with backoff until FINISHED/FAILED/STOPPED and returns a :class:`kit.iapi_runs.RunResult` with the
+        reported stats and warnings beside the prediction. A real run whose deletion scope would delete
+        anything is refused until ``confirm_deletions`` equals the predicted number.
+        """
+        from kit.iapi_runs import run_integration
+
+        return run_integration(
+            self,
+            config,
+            ldif,
+            test=test,
+            confirm_deletions=confirm_deletions,
+            predict=predict,
+            timeout=timeout,
+        )
+
     # -- snapshots ------------------------------------------------------------------------------------------
     def snapshot(self, directory, types: list[str] | None = None, overwrite: bool = False):
         """Write every frame (fact sheets per type, relations, tags, lifecycles, subscriptions, runs) as

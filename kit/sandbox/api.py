@@ -70,7 +70,8 @@ def graphql(sandbox: Sandbox, query, body, headers):
     variables = request.get("variables") or None
     if variables is not None and not isinstance(variables, dict):
         raise ApiError(400, {"errors": [{"message": "'variables' must be a JSON object."}]})
-    return 200, sandbox.graphql.execute(request["query"], variables, request.get("operationName"))
+    with sandbox.lock:
+        return 200, sandbox.graphql.execute(request["query"], variables, request.get("operationName"))
 
 
 # -- Integration API -------------------------------------------------------------------------------------

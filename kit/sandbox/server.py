@@ -47,6 +47,7 @@ class SandboxOptions:
     rate_limit: int | None = 1800
     denied_fields: tuple[str, ...] = ()
     faults: Faults = field(default_factory=Faults)
+    run_delay: float = 0.05  # seconds a started run stays PENDING (lets clients poll and stop)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class Sandbox:
         self.history = generate_runs(self.store.workspace_id, seed=self.options.seed)
         self.graphql = PathfinderGraphQL(self.store, denied_fields=self.options.denied_fields)
         gc.freeze()  # the generated workspace lives as long as the server: keep it out of GC passes
+        self.lock = threading.RLock()  # runs write the store while GraphQL reads it
+        self.field_kinds = {
+            t.name: {f.name: str(f.kind) for f in t.fields} for t in self.store.metamodel.types
+        }
+        self.metric_points: list = []
         self.injector = FaultInjector(self.options.faults)
         self.limiter = RateLimiter(self.options.rate_limit)
         self.log: deque[RequestRecord] = deque(maxlen=100_000)
@@ -268,6 +274,7 @@ Handler = Callable[..., tuple[int, object]]
 
 def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern, bool, Handler]]:
     from kit.sandbox import api
+    from kit.sandbox import integration_runs as runs
 
     table = [
         ("POST", "/services/mtm/v1/oauth2/token", False, api.token),
@@ -281,6 +288,14 @@ def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern, bool, Handler]]:
         ),
         ("GET", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/warnings", True, api.run_warnings),
         ("GET", f"{IAPI}/configurations", True, api.configurations),
+        ("PUT", f"{IAPI}/configurations", True, runs.upsert_configuration),
+        ("DELETE", f"{IAPI}/configurations", True, runs.delete_configuration),
+        ("POST", f"{IAPI}/synchronizationRuns", True, runs.create_run),
+        ("POST", f"{IAPI}/synchronizationRuns/withConfig", True, runs.create_run_with_config),
+        ("POST", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/start", True, runs.start_run),
+        ("POST", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/stop", True, runs.stop_run),
+        ("POST", f"{IAPI}/fastSynchronizationRuns", True, runs.fast_run),
+        ("POST", f"{IAPI}/fastSynchronizationRuns/withConfig", True, _with_config(runs.fast_run)),
         ("GET", f"{SYNCLOG}/synchronizations", True, api.synchronizations),
         ("GET", f"{SYNCLOG}/synchronizations/(?P<sync_id>[^/]+)", True, api.synchronization),
         ("GET", f"{SYNCLOG}/synchronizations/(?P<sync_id>[^/]+)/syncItems", True, api.sync_items),
@@ -290,6 +305,13 @@ def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern, bool, Handler]]:
         (method, re.compile(pattern), auth, _bind(handler, sandbox))
         for method, pattern, auth, handler in table
     ]
+
+
+def _with_config(handler):
+    def bound(sandbox, **kw):
+        return handler(sandbox, with_config=True, **kw)
+
+    return bound
 
 
 def _bind(handler, sandbox):

@@ -130,6 +130,7 @@ class Store:
         self._relation_defs: dict[tuple[str, str], RelationDef] = {}
         self.tag_groups: dict[str, dict[str, Any]] = {}
         self.tags: dict[str, dict[str, Any]] = {}
+        self.documents: dict[str, dict[str, dict[str, Any]]] = {}  # fact sheet id -> name -> document
         self.users: dict[str, dict[str, Any]] = {}
         self.subscription_roles: dict[str, dict[str, Any]] = {}
         self._phase_cache: dict[tuple[str, str], Mapping[str, str]] = {}
@@ -505,6 +506,15 @@ class Store:
         _append_edge(rec, "subscriptions", sub)
         self.version += 1
         return sub
+
+    def unsubscribe(self, fs_id: str, subscription_id: str) -> None:
+        """Remove one subscription from a fact sheet."""
+        rec = self._require(fs_id)
+        edge = next((e for e in rec["subscriptions"]["edges"] if e.node["id"] == subscription_id), None)
+        if edge is None:
+            raise StoreError(f"No subscription {subscription_id} on {fs_id}")
+        _remove_edge(rec, "subscriptions", edge.node)
+        self.version += 1
 
     # -- internals ------------------------------------------------------------------------------------------
 
