@@ -1,4 +1,4 @@
-"""The ``lxkit`` command: the demo job, the sandbox server and snapshots."""
+"""The ``lxkit`` command: the demo job, the sandbox server, snapshots, and processor preview/lint/scope."""
 
 from __future__ import annotations
 
@@ -69,6 +69,52 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workspace_view(args: argparse.Namespace):
+    """The workspace a preview reads: a snapshot, the live workspace (or sandbox), or none."""
+    if args.snapshot:
+        import kit
+        from kit.integration.views import SnapshotView
+
+        return SnapshotView(kit.load_snapshot(args.snapshot))
+    if args.live:
+        import kit
+        from kit.integration.views import LiveView
+
+        return LiveView(kit.connect(progress=False))
+    return None
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from kit.integration.preview import preview
+
+    result = preview(args.config, args.ldif, workspace=_workspace_view(args))
+    print(result.summary())
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() == ".xlsx":
+            result.to_excel(out)
+        elif out.suffix.lower() in (".html", ".htm"):
+            result.to_html(out)
+        else:
+            print(f"lxkit: --out must end in .xlsx or .html, not {out.suffix!r}", file=sys.stderr)
+            return 2
+        print(f"Preview written to {out.resolve()}")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from kit.integration.lint import lint_command
+
+    return lint_command(args.configs, fmt=args.format)
+
+
+def _scope(args: argparse.Namespace) -> int:
+    from kit.integration.scope import scope_check
+
+    print(scope_check(args.config, args.ldif, _workspace_view(args)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lxkit", description="SAP LeanIX notebook kit.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -94,6 +140,28 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("directory")
     snapshot.add_argument("--overwrite", action="store_true")
     snapshot.set_defaults(func=_snapshot)
+    def add_workspace_options(command: argparse.ArgumentParser) -> None:
+        where = command.add_mutually_exclusive_group()
+        where.add_argument("--snapshot", metavar="DIR", help="read the workspace from a snapshot folder")
+        where.add_argument("--live", action="store_true", help="read the configured workspace (or the sandbox)")
+
+    preview = commands.add_parser("preview", help="predict what a processor configuration does with an LDIF")
+    preview.add_argument("config", help="processor configuration (JSON file)")
+    preview.add_argument("ldif", help="LDIF (JSON file)")
+    add_workspace_options(preview)
+    preview.add_argument("--out", metavar="FILE", help="also write the preview to FILE.xlsx or FILE.html")
+    preview.set_defaults(func=_preview)
+
+    lint = commands.add_parser("lint", help="check processor configurations against best practices")
+    lint.add_argument("configs", nargs="+", metavar="CONFIG")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.set_defaults(func=_lint)
+
+    scope = commands.add_parser("scope", help="check the scope of a configuration before a test run")
+    scope.add_argument("config")
+    scope.add_argument("ldif")
+    add_workspace_options(scope)
+    scope.set_defaults(func=_scope)
     return parser
 
 

@@ -55,7 +55,7 @@ class FieldWrite:
     ``location`` …). ``action`` is ``create`` for the writes that create the fact sheet, else ``update``;
     ``value`` None clears the field; ``before`` is the workspace's value (None when unknown or new)."""
 
-    origin: Origin
+    origin: Origin | None
     target: FactSheetRef
     action: str
     key: str

@@ -59,6 +59,10 @@ class WorkspaceView(Protocol):
     def users(self) -> list[Mapping[str, Any]]:
         """``{"id", "email", "userName", "firstName", "lastName"}`` per user."""
 
+    def tag_resolver(self) -> Any:
+        """An object with ``tag_group_id(group)`` and ``tag_id(group, tag)`` for JUEL's
+        ``integration.tags.getTagGroupId/getTagId`` (``kit.integration.juel.TagResolver``)."""
+
 
 @dataclass
 class Touched:

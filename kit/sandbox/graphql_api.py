@@ -3,20 +3,19 @@
 The schema is generated from :class:`~kit.sandbox.metamodel.MetaModel` (never listed by hand), so
 introspection, validation messages and field types follow the workspace's meta model like LeanIX does.
 ``allFactSheets`` supports LeanIX's filter language (facet filters, full-text search, ids, external ids),
-sorting and forward-only cursor paging; filtered and sorted result lists are cached per store version so
-paging through 100,000 fact sheets filters once. Parsed and validated documents are cached by query text.
+sorting and forward-only cursor paging. Filtering and sorting are :mod:`kit.integration.facets`, the code the
+integration engine's workspace views use too; filtered and sorted result lists are cached per store version
+so paging through 100,000 fact sheets filters once. Parsed and validated documents are cached by query text.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
 from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -45,14 +44,15 @@ except ImportError:  # pragma: no cover - depends on the installed graphql-core
     IncrementalExecutor = None  # type: ignore[assignment,misc]
 
 from kit.errors import LxkitError
+from kit.integration.facets import FacetError, compile_filter, sort_records
 from kit.sandbox.metamodel import BASE_FIELD_NAMES, FieldDef, FieldKind, MetaModel, RelationDef
 from kit.sandbox.store import SUBSCRIPTION_TYPES, Store
+from kit.sandbox.view import facet_schema
 
 __all__ = ["DEFAULT_PAGE_SIZE", "PathfinderGraphQL", "build_sdl"]
 
 DEFAULT_PAGE_SIZE = 40
 """Page size when a query gives no ``first`` (LeanIX's REST default; see the report for GraphQL)."""
-MISSING = "__missing__"
 _CURSOR_PREFIX = "lxkit:"
 _DOCUMENT_CACHE_SIZE = 256
 _RESULT_CACHE_SIZE = 16
@@ -580,20 +580,7 @@ def _parse_denied(metamodel: MetaModel, denied_fields: Iterable[str]) -> frozens
 
 
 # -------------------------------------------------------------------------------------------------------
-# Filtering
-
-
-_GLOBAL_FACETS = (
-    "FactSheetTypes",
-    "_TAGS_",
-    "lifecycle",
-    "Subscriptions",
-    "TrashBin",
-    "lxState",
-    "hierarchyLevel",
-    "DataQuality",
-    "category",
-)
+# Filtering and sorting: the shared implementation in kit.integration.facets
 
 
 class _Selection:
@@ -606,29 +593,19 @@ class _Selection:
         self.filter = filt
 
     def run(self) -> list[dict[str, Any]]:
-        types: set[str] | None = {self.type} if self.type else None
-        preds: list[Callable[[dict[str, Any]], bool]] = []
-        trash_bin = False
-        for facet in self.filter.get("facetFilters") or ():
-            if facet is None:
-                continue
-            key = facet["facetKey"]
-            keys = [k for k in facet.get("keys") or () if k is not None]
-            operator = facet.get("operator") or "OR"
-            if key == "FactSheetTypes" and keys and operator == "OR":
-                types = set(keys) if types is None else types & set(keys)  # narrows the scan
-                continue
-            if key == "TrashBin" and keys:
-                trash_bin = True
-            pred = self._facet(key, keys, operator, facet)
-            if pred is not None:
-                preds.append(pred)
-        if not trash_bin:
-            preds.insert(0, lambda r: r["status"] == "ACTIVE")
-        preds.extend(self._search_predicates())
-        return [r for r in self._candidates(types) if all(p(r) for p in preds)]
+        try:
+            compiled = compile_filter(
+                self.filter,
+                type=self.type,
+                today=self.store.today,
+                tag_group_ids=self.store.tag_groups,
+                schema=facet_schema(self.mm),
+            )
+        except FacetError as error:
+            raise GraphQLError(str(error)) from None
+        return compiled.select(self._candidates(compiled.types))  # type: ignore[return-value]
 
-    def _candidates(self, types: set[str] | None) -> Iterable[dict[str, Any]]:
+    def _candidates(self, types: frozenset[str] | None) -> Iterable[dict[str, Any]]:
         if types is None:
             return self.store.factsheets()
         known = [t for t in types if self.mm.has_type(t)]
@@ -637,205 +614,10 @@ class _Selection:
         wanted = set(known)
         return (r for r in self.store.factsheets() if r["type"] in wanted)
 
-    def _search_predicates(self) -> list[Callable[[dict[str, Any]], bool]]:
-        preds: list[Callable[[dict[str, Any]], bool]] = []
-        text = self.filter.get("fullTextSearch") or self.filter.get("quickSearch")
-        if text:
-            needle = text.casefold()
-
-            def matches(r: dict[str, Any]) -> bool:
-                return any(needle in (r[k] or "").casefold() for k in ("name", "displayName", "description"))
-
-            preds.append(matches)
-        ids = self.filter.get("ids")
-        if ids is not None:
-            wanted = set(ids)
-            preds.append(lambda r: r["id"] in wanted)
-        external = self.filter.get("externalIds")
-        if external is not None:
-            by_field: dict[str, set[str]] = {}
-            for item in external:
-                field, sep, value = (item or "").partition("/")
-                field, value = (field, value) if sep else ("externalId", field)
-                by_field.setdefault(field, set()).add(value)
-
-            def has_external(r: dict[str, Any]) -> bool:
-                for field, values in by_field.items():
-                    ext = r.get(field)
-                    if isinstance(ext, Mapping) and ext.get("externalId") in values:
-                        return True
-                return False
-
-            preds.append(has_external)
-        return preds
-
-    def _facet(
-        self, key: str, keys: list[str], operator: str, facet: Mapping[str, Any]
-    ) -> Callable[[dict[str, Any]], bool] | None:
-        rel_filter = facet.get("relationFieldsFilter")
-        if not keys and not (rel_filter and key in self.mm.relation_names):
-            return None  # a facet without keys does not restrict
-        values = self._facet_values(key, facet)
-        wanted = set(keys)
-        if not wanted:  # relation field filter alone: any qualifying relation
-            return lambda r: values(r)[0] != MISSING
-        if operator == "AND":
-            return lambda r: wanted.issubset(values(r))
-        if operator == "NOR":
-            return lambda r: wanted.isdisjoint(values(r))
-        return lambda r: not wanted.isdisjoint(values(r))
-
-    def _facet_values(self, key: str, facet: Mapping[str, Any]) -> Callable[[dict[str, Any]], Sequence[str]]:
-        """A function giving a record's keys for this facet (``__missing__`` when it has none)."""
-        mm, store = self.mm, self.store
-        if key == "FactSheetTypes":
-            return lambda r: (r["type"],)
-        if key == "_TAGS_":
-            return lambda r: [t["id"] for t in r["tags"]] or (MISSING,)
-        if key in store.tag_groups:
-            group = store.tag_groups[key]
-            return lambda r: [t["id"] for t in r["tags"] if t["tagGroup"] is group] or (MISSING,)
-        if key == "lifecycle":
-            return _lifecycle_values(facet.get("dateFilter"), store.today)
-        if key == "Subscriptions":
-            return lambda r: [e.node["user"]["id"] for e in r["subscriptions"]["edges"]] or (MISSING,)
-        if key == "TrashBin":
-            return lambda r: ("archived",) if r["status"] == "ARCHIVED" else ("active",)
-        if key == "lxState":
-            return lambda r: (r["lxState"],)
-        if key == "hierarchyLevel":
-            return lambda r: (str(r["level"]),)
-        if key == "DataQuality":
-            return _data_quality
-        if key == "category":
-            return lambda r: (r["category"] or MISSING,)
-        if key in mm.relation_names:
-            return _relation_values(key, facet)
-        fdef = mm.fields_by_name.get(key)
-        if fdef is not None and fdef.kind in (FieldKind.SINGLE_SELECT, FieldKind.STRING, FieldKind.DATE):
-            return lambda r: (r.get(key) or MISSING,)
-        if fdef is not None and fdef.kind is FieldKind.MULTIPLE_SELECT:
-            return lambda r: r.get(key) or (MISSING,)
-        if fdef is not None and fdef.kind in (FieldKind.DOUBLE, FieldKind.INTEGER):
-            return lambda r: (MISSING,) if r.get(key) is None else (str(r[key]),)
-        raise GraphQLError(
-            f"Unknown facet key '{key}'. Use one of {', '.join(_GLOBAL_FACETS)}, a tag group id, "
-            "a relation name or a single-select field name."
-        )
-
-
-def _data_quality(r: dict[str, Any]) -> list[str]:
-    out = []
-    subs = r["subscriptions"]["edges"]
-    if not any(e.node["type"] == "RESPONSIBLE" for e in subs):
-        out.append("_noResponsible_")
-    if r["lxState"] == "BROKEN_QUALITY_SEAL":
-        out.append("_qualitySealBroken_")
-    if not r["description"]:
-        out.append("_noDescription_")
-    if not r.get("lifecycle"):
-        out.append("_noLifecycle_")
-    return out or [MISSING]
-
-
-def _relation_values(name: str, facet: Mapping[str, Any]) -> Callable[[dict[str, Any]], Sequence[str]]:
-    """Target ids of a record's relations ``name`` whose relation fields pass the facet's field filter."""
-    conditions = [
-        (c["fieldName"], set(c.get("values") or ())) for c in facet.get("relationFieldsFilter") or () if c
-    ]
-    exclusive = facet.get("relationFieldsFilterOperator") == "EXCLUSIVE"
-
-    def passes(node: Mapping[str, Any]) -> bool:
-        for field, allowed in conditions:
-            value = node.get(field)
-            present = bool(allowed.intersection(value)) if isinstance(value, list) else value in allowed
-            if present == exclusive:
-                return False
-        return True
-
-    def values(r: dict[str, Any]) -> Sequence[str]:
-        conn = r.get(name)
-        if not conn:
-            return (MISSING,)
-        return [e.node["factSheet"]["id"] for e in conn["edges"] if passes(e.node)] or (MISSING,)
-
-    return values
-
-
-def _lifecycle_values(
-    date_filter: Mapping[str, Any] | None, today: date | None
-) -> Callable[..., Sequence[str]]:
-    """Current phase; with a RANGE the phases active at any time in it; with a POINT the phase on that day."""
-    if not date_filter:
-        return lambda r: ((r.get("lifecycle") or {}).get("asString") or MISSING,)
-    kind = date_filter.get("type") or "RANGE"
-    day = today or date.today()
-    if kind == "TODAY":
-        start = end = day.isoformat()
-    elif kind == "END_OF_MONTH":
-        start = end = day.replace(day=calendar.monthrange(day.year, day.month)[1]).isoformat()
-    elif kind == "END_OF_YEAR":
-        start = end = date(day.year, 12, 31).isoformat()
-    elif kind == "POINT":
-        start = end = date_filter.get("from") or date_filter.get("to") or day.isoformat()
-    else:
-        start, end = date_filter.get("from") or "0000-01-01", date_filter.get("to") or "9999-12-31"
-
-    def values(r: dict[str, Any]) -> Sequence[str]:
-        lifecycle = r.get("lifecycle")
-        if not lifecycle:
-            return (MISSING,)
-        phases = lifecycle["phases"]
-        out = []
-        for i, phase in enumerate(phases):
-            until = phases[i + 1]["startDate"] if i + 1 < len(phases) else "9999-12-31"
-            if phase["startDate"] <= end and until > start:
-                out.append(phase["phase"])
-        return out or (MISSING,)
-
-    return values
-
-
-# -------------------------------------------------------------------------------------------------------
-# Sorting
-
 
 def _sorted(mm: MetaModel, rows: list[dict[str, Any]], sortings: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Stable multi-key sort; empty values go last in either direction."""
-    out = list(rows)
-    for sorting in reversed([s for s in sortings if s]):
-        key = sorting.get("key") or "name"
-        mode = sorting.get("mode") or "BY_FIELD"
-        value_of = _sort_value(mm, "lifecycle" if mode == "BY_LIFECYCLE_LAST_PHASE" else key)
-        keyed = [(value_of(r), r) for r in out]
-        present = [kr for kr in keyed if kr[0] is not None]
-        present.sort(key=lambda kr: kr[0], reverse=sorting.get("order") == "desc")
-        out = [r for _, r in present] + [r for v, r in keyed if v is None]
-    return out
-
-
-def _sort_value(mm: MetaModel, key: str) -> Callable[[dict[str, Any]], Any]:
-    if key in ("name", "displayName", "fullName", "description", "type", "category"):
-        return lambda r: r[key].casefold() if r[key] else None
-    if key in ("updatedAt", "createdAt", "status", "lxState", "qualitySeal", "id"):
-        return lambda r: r[key]
-    if key in ("level", "rev"):
-        return lambda r: r[key]
-    if key == "completion":
-        return lambda r: r["completion"]["completion"]
-    if key == "lifecycle":
-        order = {p: i for i, p in enumerate(mm.lifecycle_phases)}
-        return lambda r: order.get((r.get("lifecycle") or {}).get("asString"))
-    fdef = mm.fields_by_name.get(key)
-    if fdef is None or fdef.kind in (FieldKind.MULTIPLE_SELECT, FieldKind.LIFECYCLE):
-        raise GraphQLError(
-            f"Cannot sort by '{key}': use name, displayName, updatedAt or a field of the type."
-        )
-    if fdef.kind is FieldKind.SINGLE_SELECT:
-        ranks = {v: i for i, v in enumerate(fdef.values)}
-        return lambda r: ranks.get(r.get(key))
-    if fdef.kind is FieldKind.EXTERNALID:
-        return lambda r: (r.get(key) or {}).get("externalId")
-    if fdef.kind is FieldKind.STRING:
-        return lambda r: r[key].casefold() if r.get(key) else None
-    return lambda r: r.get(key)
+    try:
+        return sort_records(rows, sortings, facet_schema(mm))  # type: ignore[return-value]
+    except FacetError as error:
+        raise GraphQLError(str(error)) from None

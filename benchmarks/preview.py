@@ -1,0 +1,310 @@
+"""Preview benchmark: an LDIF of 100,000 content items through fact sheet, relation and tag processors.
+
+The configuration has about 10 updates per Deployment item (value mappings with a catch-all, a relation with
+a field, tags from a comma list through ``forEach``). Reports:
+
+- content items/s and processor evaluations/s of the engine (``evaluate``: bind, compile, run all levels);
+  a processor evaluation is one content item that passed one processor's filter (its forEach elements
+  included), the unit iAPI's ``processedContentCount`` counts;
+- peak memory of the engine run (tracemalloc on a separate, smaller run — it slows Python down — and the
+  growth of the process's peak RSS during the timed run);
+- compiled-once against re-parsed JUEL: the configuration's templates evaluated on sample items with the
+  compiled templates, and again compiling each template afresh for every use (no cache), as a ratio;
+- the preview on top (frames built from the plan), for reference.
+
+Run: ``.venv/bin/python benchmarks/preview.py [--items 100000]``; results go to benchmarks/results/preview.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kit.integration.engine import evaluate  # noqa: E402
+from kit.integration.juel import compile_template  # noqa: E402
+
+HEADER = {
+    "connectorType": "benchmark",
+    "connectorId": "preview",
+    "connectorVersion": "1.0.0",
+    "processingDirection": "inbound",
+    "processingMode": "partial",
+}
+CATEGORIES = ("cloud_service", "sample_software", "hardware", "saas_tool", "other")
+CLUSTERS = 200
+TARGET = 100_000
+
+
+def mapping(key: str, source: str, pairs: list[tuple[str, str]], default: str) -> dict[str, Any]:
+    values = [
+        {"expr": source, "regexMatch": pattern, "regexReplace": {"match": "^.*$", "replace": result}}
+        for pattern, result in pairs
+    ]
+    values.append({"expr": source, "regexMatch": ".*", "regexReplace": {"match": "^.*$", "replace": default}})
+    return {"key": {"expr": key}, "values": values}
+
+
+def configuration() -> dict[str, Any]:
+    external = {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}}
+    cluster = {"external": {"id": {"expr": "${data.clusterName}"}, "type": {"expr": "externalId"}}}
+    return {
+        **HEADER,
+        "processors": [
+            {
+                "processorType": "inboundFactSheet",
+                "processorName": "Apps from Deployments",
+                "type": "Application",
+                "filter": {"exactType": "Deployment"},
+                "identifier": external,
+                "updates": [
+                    {"key": {"expr": "name"}, "values": [{"expr": "${data.app}"}]},
+                    {"key": {"expr": "description"}, "values": [{"expr": "${data.app} - ${data.version}"}]},
+                    mapping(
+                        "businessCriticality",
+                        "${data.category}",
+                        [("(cloud_service)", "missionCritical"), ("(sample_software)", "businessCritical")],
+                        "administrativeService",
+                    ),
+                    mapping(
+                        "hostingType",
+                        "${data.hosting}",
+                        [("(?i)saas.*", "saas"), ("(?i)paas.*", "paas"), ("(?i)iaas.*", "iaas")],
+                        "onPremise",
+                    ),
+                    {"key": {"expr": "alias"}, "values": [{"expr": "${data.app.toLowerCase().replace(' ', '-')}"}]},
+                    {"key": {"expr": "release"}, "values": [{"expr": "${data.version}", "regexMatch": "\\d+\\.\\d+.*"}]},
+                    {"key": {"expr": "lifecycle.active"}, "values": [{"expr": "${data.since}"}], "optional": True},
+                ],
+            },
+            {
+                "processorType": "inboundFactSheet",
+                "processorName": "ITComponents from Clusters",
+                "type": "ITComponent",
+                "filter": {"exactType": "Cluster"},
+                "identifier": external,
+                "updates": [
+                    {"key": {"expr": "name"}, "values": [{"expr": "${data.clusterName}"}]},
+                    {"key": {"expr": "description"}, "values": [{"expr": "Cluster in ${data.region}"}]},
+                ],
+            },
+            {
+                "processorType": "inboundRelation",
+                "processorName": "Apps run on clusters",
+                "type": "relApplicationToITComponent",
+                "filter": {"exactType": "Deployment"},
+                "run": 1,
+                "from": external,
+                "to": cluster,
+                "updates": [{"key": {"expr": "description"}, "values": [{"expr": "deployed ${data.version}"}]}],
+            },
+            {
+                "processorType": "inboundTag",
+                "processorName": "Tags of deployments",
+                "filter": {"exactType": "Deployment"},
+                "run": 1,
+                "forEach": "${helper:toList(data.tags.split(','))}",
+                "factSheets": {"external": {"ids": "${content.id}", "type": {"expr": "externalId"}}},
+                "updates": [
+                    {"key": {"expr": "name"}, "values": [{"expr": "${integration.valueOfForEach.trim()}"}]},
+                    {"key": {"expr": "group.name"}, "values": [{"expr": "Deployment tags"}]},
+                ],
+            },
+        ],
+    }
+
+
+def make_ldif(items: int) -> dict[str, Any]:
+    content: list[dict[str, Any]] = []
+    clusters = min(CLUSTERS, max(1, items // 10))
+    for c in range(clusters):
+        content.append(
+            {"type": "Cluster", "id": f"cluster-{c}", "data": {"clusterName": f"cluster-{c}", "region": f"region-{c % 7}"}}
+        )
+    for i in range(items - clusters):
+        content.append(
+            {
+                "type": "Deployment",
+                "id": f"dep-{i:06d}",
+                "data": {
+                    "app": f"Service {i % 5000}",
+                    "version": f"{i % 9}.{i % 13}.{i % 7}",
+                    "category": CATEGORIES[i % len(CATEGORIES)],
+                    "hosting": ("SaaS", "PaaS offering", "iaas", "on-prem")[i % 4],
+                    "since": f"20{10 + i % 15}-0{1 + i % 9}-1{i % 10}",
+                    "clusterName": f"cluster-{i % clusters}",
+                    "tags": ("prod, eu", "test", "prod,us, critical")[i % 3],
+                },
+            }
+        )
+    return {**HEADER, "lxVersion": "1.0.0", "content": content}
+
+
+def templates_of(node: Any) -> list[str]:
+    """Every JUEL template text in the configuration (strings with ``${``)."""
+    if isinstance(node, dict):
+        return [t for v in node.values() for t in templates_of(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in templates_of(v)]
+    return [node] if isinstance(node, str) and "${" in node else []
+
+
+def juel_ratio(config: dict[str, Any], ldif: dict[str, Any], sample: int) -> dict[str, Any]:
+    from kit.integration.juel import Integration
+
+    texts = templates_of(config["processors"])
+    compiled = [compile_template(t) for t in texts]
+    items = [i for i in ldif["content"] if i["type"] == "Deployment"][:sample]
+    contexts = [
+        {
+            "data": i["data"],
+            "content": i,
+            "header": ldif,
+            "variables": {},
+            "integration": Integration(values={"valueOfForEach": " prod "}),
+            "lx": None,
+            "search": None,
+        }
+        for i in items
+    ]
+
+    def run_compiled() -> int:
+        count = 0
+        for ctx in contexts:
+            for template in compiled:
+                try:
+                    template.evaluate(ctx)
+                except Exception:
+                    pass
+                count += 1
+        return count
+
+    def run_reparsed() -> int:
+        count = 0
+        for ctx in contexts:
+            for text in texts:
+                try:
+                    compile_template(text).evaluate(ctx)
+                except Exception:
+                    pass
+                count += 1
+        return count
+
+    best_compiled = best_reparsed = float("inf")
+    evaluations = 0
+    for _ in range(3):
+        start = time.perf_counter()
+        evaluations = run_compiled()
+        best_compiled = min(best_compiled, time.perf_counter() - start)
+        start = time.perf_counter()
+        run_reparsed()
+        best_reparsed = min(best_reparsed, time.perf_counter() - start)
+    return {
+        "templates": len(texts),
+        "evaluations": evaluations,
+        "compiled_once_us_per_evaluation": round(best_compiled / evaluations * 1e6, 3),
+        "reparsed_us_per_evaluation": round(best_reparsed / evaluations * 1e6, 3),
+        "reparsed_over_compiled_ratio": round(best_reparsed / best_compiled, 1),
+    }
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000, help="content items in the LDIF (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed engine runs; the best counts (default 3)")
+    parser.add_argument("--no-preview", action="store_true", help="skip the preview (frames) timing")
+    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "preview.json"))
+    args = parser.parse_args()
+
+    config = configuration()
+    ldif = make_ldif(args.items)
+    evaluate(config, make_ldif(200))  # warm-up (imports, caches)
+
+    gc.collect()
+    rss_before = rss_mib()
+    best = None
+    for _ in range(max(1, args.repeat)):
+        gc.collect()
+        start = time.perf_counter()
+        result = evaluate(config, ldif)
+        seconds = time.perf_counter() - start
+        if best is None or seconds < best[0]:
+            best = (seconds, result)
+        del result
+    assert best is not None
+    seconds, result = best
+    rss_growth = rss_mib() - rss_before
+    evaluations = sum(p["processedContentCount"] for p in result.stats["processorStatistics"])
+    figures: dict[str, Any] = {
+        "benchmark": "preview",
+        "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "content_items": len(ldif["content"]),
+        "processors": len(config["processors"]),
+        "updates_per_deployment_item": 7 + 1 + 2 * 2,
+        "engine_seconds": round(seconds, 3),
+        "content_items_per_second": round(len(ldif["content"]) / seconds),
+        "processor_evaluations": evaluations,
+        "processor_evaluations_per_second": round(evaluations / seconds),
+        "processor_executions": result.executions,
+        "filter_checks": result.filter_checks,
+        "plan_records": len(result.plan.writes),
+        "warnings": len(result.warnings),
+        "peak_rss_growth_mib": round(rss_growth, 1),
+    }
+    del result, best
+    gc.collect()
+
+    small = max(1000, args.items // 10)
+    small_ldif = make_ldif(small)
+    tracemalloc.start()
+    kept = evaluate(config, small_ldif)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    figures["tracemalloc"] = {
+        "content_items": small,
+        "peak_mib": round(peak / 2**20, 1),
+        "peak_bytes_per_content_item": round(peak / small),
+        "plan_records": len(kept.plan.writes),
+    }
+    del kept
+    figures["juel"] = juel_ratio(config, ldif, sample=2000)
+
+    if not args.no_preview:
+        try:
+            from kit.integration.preview import preview
+        except ImportError:
+            preview = None
+        if preview is not None:
+            gc.collect()
+            start = time.perf_counter()
+            shown = preview(config, ldif)
+            frame = shown.writes
+            figures["preview_with_writes_frame_seconds"] = round(time.perf_counter() - start, 3)
+            figures["writes_frame_rows"] = len(frame)
+            del shown, frame
+
+    figures["targets"] = {"processor_evaluations_per_second": f">= {TARGET:,}"}
+    figures["target_met"] = figures["processor_evaluations_per_second"] >= TARGET
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

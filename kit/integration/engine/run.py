@@ -1,0 +1,374 @@
+"""The run: bind, compile, then run levels in ascending order over the LDIF's content.
+
+Order inside a level (iAPI runs a level's processors in parallel and promises no order): content items in
+LDIF order, and for each item the matching processors in configuration order. So within one level a
+processor sees what earlier items (and earlier processors for the same item) wrote — put relations at a
+later level than the fact sheets they connect, as iAPI's documentation advises. At the end of a level:
+``constrainingRelations`` deletions, then the level's variables become readable.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from time import perf_counter
+from typing import Any
+
+from kit.integration.plan import Origin, RunPlan
+
+from .binding import bind
+from .configuration import Compiler
+from .context import RunIntegration, ViewTags, make_header, now_or_default
+from .document import DocumentProcessor
+from .errors import EngineError
+from .factsheet import FactSheetProcessor
+from .impact_todo import ImpactProcessor, ToDoProcessor
+from .metamodel import FieldModel
+from .metrics import MetricsProcessor
+from .processor import Processor
+from .relation import RelationProcessor, sheet_key
+from .state import RunState, SheetState
+from .stats import iso_duration, stats_document
+from .subscription import SubscriptionProcessor
+from .tag import TagProcessor
+from .variables import VariableProcessor, VariableStore
+from .warnings import WarningLog
+from .write_to_ldif import LdifHeaderTemplate, WriteToLdifProcessor
+
+__all__ = [
+    "PROCESSOR_TYPES",
+    "CompiledConfiguration",
+    "EngineResult",
+    "Run",
+    "compile_configuration",
+    "evaluate",
+]
+
+PROCESSOR_TYPES: dict[str, type[Processor]] = {
+    cls.processor_type: cls
+    for cls in (
+        FactSheetProcessor,
+        RelationProcessor,
+        TagProcessor,
+        SubscriptionProcessor,
+        DocumentProcessor,
+        MetricsProcessor,
+        ImpactProcessor,
+        ToDoProcessor,
+        VariableProcessor,
+        WriteToLdifProcessor,
+    )
+}
+
+
+@dataclass
+class CompiledConfiguration:
+    """A configuration with every template compiled and every processor planned."""
+
+    raw: Mapping[str, Any]
+    processors: list[Processor]
+    model: FieldModel
+    target_ldif: LdifHeaderTemplate | None
+
+    @property
+    def mode(self) -> str:
+        return str(self.raw.get("processingMode") or "partial").lower()
+
+
+def compile_configuration(config: Mapping[str, Any], model: FieldModel) -> CompiledConfiguration:
+    """Compiles every processor; raises ConfigurationError listing every problem with its JSON path."""
+    compiler = Compiler()
+    processors: list[Processor] = []
+    for index, raw in enumerate(config.get("processors") or ()):
+        path = f"processors[{index}]"
+        if not isinstance(raw, Mapping):
+            compiler.problem(path, "a processor must be an object")
+            continue
+        kind = raw.get("processorType")
+        cls = PROCESSOR_TYPES.get(str(kind))
+        if cls is None:
+            why = (
+                "outbound processors are not evaluated offline (use writeToLdif for inbound exports)"
+                if kind == "outboundFactSheet"
+                else f"unknown processorType {kind!r} (known: {', '.join(PROCESSOR_TYPES)})"
+            )
+            compiler.problem(path + ".processorType", why)
+            continue
+        processors.append(cls(raw, index, compiler, model))
+    target = None
+    if any(isinstance(p, WriteToLdifProcessor) for p in processors):
+        target = LdifHeaderTemplate(config.get("targetLdif"), compiler)
+    compiler.check()
+    return CompiledConfiguration(config, processors, model, target)
+
+
+def config_types(config: Mapping[str, Any]) -> set[str]:
+    """Fact sheet types the configuration's fact sheet processors write."""
+    return {
+        str(p.get("type"))
+        for p in config.get("processors") or ()
+        if isinstance(p, Mapping) and p.get("processorType") == "inboundFactSheet" and p.get("type")
+    }
+
+
+@dataclass
+class EngineResult:
+    """What a run would do: the plan, the warnings and stats in iAPI's shapes, variables and notes."""
+
+    plan: RunPlan
+    warnings: list[dict[str, Any]]
+    stats: dict[str, Any]
+    #: (key, run level) -> values written at that level
+    variables: dict[tuple[str, int], list[Any]]
+    notes: list[str]
+    header: dict[str, Any]
+    configuration: Mapping[str, Any]
+    compiled: CompiledConfiguration
+    #: processor executions (an item, or one forEach element of it, through one processor)
+    executions: int = 0
+    #: (item, processor) filter checks made
+    filter_checks: int = 0
+    #: items matched by at least one processor, summed over levels
+    processed_items: int = 0
+    seconds: float = 0.0
+    state: RunState | None = field(default=None, repr=False)
+
+
+class Run:
+    """One evaluation of a compiled configuration over an LDIF."""
+
+    def __init__(
+        self, compiled: CompiledConfiguration, ldif: Mapping[str, Any], view: Any, now: datetime | None
+    ) -> None:
+        self.compiled = compiled
+        self.ldif = ldif
+        self.view = view
+        self.now = now_or_default(now)
+        self.state = RunState(view, compiled.model)
+        self.plan = RunPlan()
+        self.writes = self.plan.writes
+        self.touched = self.plan.touched
+        content = ldif.get("content") or []
+        self.content: Sequence[Mapping[str, Any]] = content
+        self.integration = RunIntegration(
+            now=self.now, content_index=None, max_content_index=len(content) - 1, tags=ViewTags(view)
+        )
+        self.log = WarningLog()
+        self.variables = VariableStore(
+            compiled.raw.get("variables") if isinstance(compiled.raw.get("variables"), Mapping) else None
+        )
+        self.level = 0
+        self.output_content: list[dict[str, Any]] = []
+        self.notes: dict[str, None] = {}
+        self._selections: dict[str, list[Any]] = {}
+        self._level_scopes: set[str] = set()
+        self._constraints: dict[int, dict[Any, tuple[SheetState, set[Any]]]] = {}
+
+    # -- services for processors -----------------------------------------------------------------------
+
+    def warn(
+        self,
+        processor: Any,
+        content_id: str | None,
+        category: str,
+        message: str,
+        detail: str = "",
+        *,
+        key: str | None = None,
+    ) -> None:
+        self.log.add(processor, content_id, category, message, detail, key=key)
+
+    @staticmethod
+    def count_lookup(processor: Any) -> None:
+        processor.stats.requests += 1
+
+    @staticmethod
+    def count_mutation(processor: Any, count: int = 1) -> None:
+        processor.stats.requests += count
+
+    def origin(self, processor: Any, item: Mapping[str, Any] | None) -> Origin:
+        """Where a write comes from (see :meth:`Processor.origin`)."""
+        return processor.origin(self, item)
+
+    def add_variable(self, key: str, value: Any) -> None:
+        self.variables.add(key, value, self.level)
+
+    def select(self, processor: Any, scope: Any, type_name: str | None) -> list[Any]:
+        """``view.select`` with a cache; counts one request per distinct scope and level."""
+        key = json.dumps([scope, type_name], sort_keys=True, default=str)
+        if (self.level, key) not in self._level_scopes:
+            self._level_scopes.add((self.level, key))  # type: ignore[arg-type]
+            processor.stats.requests += 1
+        found = self._selections.get(key)
+        if found is None:
+            found = self._selections[key] = list(self.view.select(scope, type_name))
+        return found
+
+    def constrain(self, processor: Any, source: SheetState, target: SheetState) -> None:
+        kept = self._constraints.setdefault(processor.index, {})
+        entry = kept.get(sheet_key(source))
+        if entry is None:
+            entry = kept[sheet_key(source)] = (source, set())
+        entry[1].add(target.id)
+
+    def note(self, text: str) -> None:
+        self.notes.setdefault(text, None)
+
+    # -- the loop --------------------------------------------------------------------------------------
+
+    def execute(self) -> EngineResult:
+        """Runs every level; Python's cyclic GC is paused meanwhile (the run allocates millions of acyclic
+        records, and full collections scanning them would cost a third of the time)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._execute()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _execute(self) -> EngineResult:
+        started = perf_counter()
+        processors = self.compiled.processors
+        header = make_header(self.ldif)
+        levels = sorted({p.level for p in processors if p.enabled})
+        level_rows: list[dict[str, Any]] = []
+        checks = 0
+        processed_total = 0
+        integration = self.integration
+        for level in levels:
+            self.level = level
+            level_started = perf_counter()
+            errors_before = self.log.level_errors
+            active = [p for p in processors if p.enabled and p.level == level]
+            by_type: dict[Any, list[Processor]] = {}
+            variables = self.variables.visible
+            processed = 0
+            for index, item in enumerate(self.content):
+                content_type = item.get("type")
+                candidates = by_type.get(content_type)
+                if candidates is None:
+                    text = "" if content_type is None else str(content_type)
+                    candidates = by_type[content_type] = [
+                        p
+                        for p in active
+                        if (p.filter.exact_type is None or p.filter.exact_type == text)
+                        and (p.filter.type_pattern is None or p.filter.type_pattern.match(text) is not None)
+                    ]
+                if not candidates:
+                    continue
+                ctx = None
+                matched = False
+                content_id = item.get("id")
+                for processor in candidates:
+                    checks += 1
+                    pattern = processor.filter.id_pattern
+                    if (
+                        pattern is not None
+                        and pattern.match("" if content_id is None else str(content_id)) is None
+                    ):
+                        continue
+                    if ctx is None:
+                        integration.content_index = index
+                        ctx = {
+                            "data": item.get("data"),
+                            "content": item,
+                            "header": header,
+                            "variables": variables,
+                            "integration": integration,
+                            "lx": None,
+                            "search": None,
+                        }
+                    start = perf_counter()
+                    if processor.process_item(self, ctx, item):
+                        matched = True
+                    processor.stats.duration += perf_counter() - start
+                if matched:
+                    processed += 1
+            for processor in active:
+                kept = self._constraints.pop(processor.index, None)
+                if kept and isinstance(processor, RelationProcessor):
+                    processor.finish_level(self, kept)
+            self.variables.finish_level()
+            processed_total += processed
+            level_rows.append(
+                {
+                    "singleRunIndex": level,
+                    "processedContentCount": processed,
+                    "errorCount": self.log.level_errors - errors_before,
+                    "totalTime": iso_duration(perf_counter() - level_started),
+                }
+            )
+        self._finish_output(header)
+        self._finish_notes()
+        errors = self.log.errors_by_processor
+        stats = stats_document(processors, level_rows, errors)
+        return EngineResult(
+            plan=self.plan,
+            warnings=self.log.items,
+            stats=stats,
+            variables=self.variables.history,
+            notes=list(self.notes),
+            header=header,
+            configuration=self.compiled.raw,
+            compiled=self.compiled,
+            executions=sum(p.stats.executions for p in processors),
+            filter_checks=checks,
+            processed_items=processed_total,
+            seconds=perf_counter() - started,
+            state=self.state,
+        )
+
+    def _finish_output(self, header: dict[str, Any]) -> None:
+        target = self.compiled.target_ldif
+        if target is None:
+            return
+        ctx = {
+            "header": header,
+            "variables": self.variables.visible,
+            "integration": self.integration,
+            "data": None,
+            "content": None,
+        }
+        out, problems = target.header(self.ldif, ctx)
+        for problem in problems:
+            self.note(problem)
+        out["content"] = self.output_content
+        self.plan.output_ldif = out
+
+    def _finish_notes(self) -> None:
+        if self.view is None:
+            self.note(
+                "no workspace given: external ids are assumed new (fact sheets would be created), "
+                "endpoints the run does not create are assumed to exist, and internal ids and search "
+                "identifiers cannot be resolved"
+            )
+            if self.state.assumed:
+                self.note(
+                    f"{len(self.state.assumed)} fact sheet(s) referenced by external id were assumed to exist"
+                )
+
+
+def evaluate(
+    config: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    ldif: Mapping[str, Any],
+    view: Any = None,
+    *,
+    fields: Any = None,
+    now: datetime | None = None,
+) -> EngineResult:
+    """Predicts what iAPI would do with ``ldif``: binds it to ``config`` (one configuration or several),
+    compiles the configuration once and runs it against ``view`` (a WorkspaceView, or None)."""
+    configuration = bind(config, ldif)
+    direction = str(configuration.get("processingDirection") or "inbound").lower()
+    if direction != "inbound":
+        raise EngineError(
+            f"Only inbound configurations are evaluated offline; this one is {direction} "
+            "(writeToLdif covers inbound exports)"
+        )
+    model = FieldModel(fields, view, config_types(configuration))
+    compiled = compile_configuration(configuration, model)
+    return Run(compiled, ldif, view, now).execute()

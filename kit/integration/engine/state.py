@@ -1,0 +1,320 @@
+"""The workspace as the run sees it: the view's records, plus what the run has written so far.
+
+Fact sheets are wrapped in :class:`SheetState` on first use (existing ones by id, new ones by
+``(type, external id field, value)``); writes land in the sheet's ``values`` overlay, so a later run level
+(or a later item) sees them as ``before`` values and through ``lx``. The view itself is never changed.
+Search scopes (``view.select``) see the workspace as given: fact sheets this run creates are found by their
+external ids, not by search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .metamodel import FieldModel
+from .records import sheet_ref
+
+__all__ = ["RunState", "SheetState", "record_value"]
+
+BASE_PROJECTION = (
+    "id",
+    "type",
+    "name",
+    "displayName",
+    "fullName",
+    "description",
+    "category",
+    "status",
+    "level",
+)
+
+
+def _edges(connection: Any) -> list[Mapping[str, Any]]:
+    if not connection:
+        return []
+    edges = connection.get("edges") if isinstance(connection, Mapping) else None
+    return [edge["node"] for edge in edges or ()]
+
+
+def record_value(record: Mapping[str, Any] | None, key: str) -> Any:
+    """The value of an update key in a workspace record (``lifecycle.active``, ``externalId.comment`` ...)."""
+    if record is None:
+        return None
+    field, dot, sub = key.partition(".")
+    value = record.get(field)
+    if not dot:
+        return list(value) if isinstance(value, tuple) else value
+    if value is None:
+        return None
+    if isinstance(value, Mapping) and "phases" in value:
+        for phase in value.get("phases") or ():
+            if phase.get("phase") == sub:
+                return phase.get("startDate")
+        return None
+    return value.get(sub) if isinstance(value, Mapping) else None
+
+
+class SheetState:
+    """One fact sheet during the run: existing (``record``), to be created (``is_new``), or assumed to
+    exist (``assumed``: no workspace was given, so an endpoint the run does not create is taken on trust)."""
+
+    __slots__ = (
+        "assumed",
+        "is_new",
+        "record",
+        "ref",
+        "relations_added",
+        "status",
+        "subscriptions",
+        "tags",
+        "type",
+        "values",
+    )
+
+    def __init__(
+        self,
+        record: Mapping[str, Any] | None,
+        type_name: str | None,
+        external: tuple[str, str] | None = None,
+        *,
+        assumed: bool = False,
+    ) -> None:
+        self.record = record
+        self.type = record.get("type") if record is not None else type_name
+        self.is_new = record is None and not assumed
+        self.assumed = assumed
+        rid = record.get("id") if record is not None else None
+        self.ref = sheet_ref(rid, self.type, None if rid else external)
+        self.status = (record.get("status") or "ACTIVE") if record is not None else "ACTIVE"
+        self.values: dict[str, Any] = {}
+        self.tags: dict[tuple[str | None, str], bool] | None = None  # (group, tag) -> assigned, lazily
+        self.subscriptions: dict[tuple[str, str], tuple[str, ...]] | None = None  # (email, type) -> roles
+        self.relations_added: dict[str, dict[str, Any]] = {}  # connection -> {target key: target sheet}
+
+    @property
+    def id(self) -> str | None:
+        return self.ref.id
+
+    @property
+    def name(self) -> Any:
+        return self.get("name")
+
+    def get(self, key: str) -> Any:
+        """The current value of an update key (this run's writes first)."""
+        values = self.values
+        if key in values:
+            return values[key]
+        return record_value(self.record, key)
+
+    # -- lx views --------------------------------------------------------------------------------------
+
+    def project(self, fields: Any) -> dict[str, Any]:
+        """``lx.factsheet``: base fields plus ``fields``, with this run's writes applied."""
+        record = self.record or {}
+        out = {key: record.get(key) for key in BASE_PROJECTION}
+        for field in fields or ():
+            out[field] = record.get(field)
+        for key, value in self.values.items():
+            field, dot, sub = key.partition(".")
+            if not dot:
+                out[field] = value
+                continue
+            current = out.get(field, record.get(field))
+            if field == "lifecycle" or (isinstance(current, Mapping) and "phases" in current):
+                phases = [dict(p) for p in ((current or {}).get("phases") or ()) if p.get("phase") != sub]
+                if value is not None:
+                    phases.append({"phase": sub, "startDate": value})
+                out[field] = {"phases": phases}
+            else:
+                merged = dict(current) if isinstance(current, Mapping) else {}
+                merged[sub] = value
+                out[field] = merged
+        out["status"] = self.status
+        return out
+
+    def current_tags(self) -> dict[tuple[str | None, str], bool]:
+        """(group name or None, tag name) -> assigned, including this run's changes."""
+        if self.tags is None:
+            self.tags = {}
+            for tag in (self.record or {}).get("tags") or ():
+                group = tag.get("tagGroup") or {}
+                self.tags[(group.get("name"), tag.get("name"))] = True
+        return self.tags
+
+    def tags_view(self, spec: Any) -> list[dict[str, Any]]:
+        groups = spec.get("groups") if isinstance(spec, Mapping) else None
+        out = []
+        for (group, name), assigned in self.current_tags().items():
+            if assigned and (not groups or group in groups):
+                out.append({"name": name, "tagGroup": {"name": group} if group else None})
+        return out
+
+    def current_subscriptions(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(user email, subscription type) -> role names, including this run's changes."""
+        if self.subscriptions is None:
+            self.subscriptions = {}
+            for node in _edges((self.record or {}).get("subscriptions")):
+                user = node.get("user") or {}
+                roles = tuple(r.get("name") for r in node.get("roles") or ())
+                self.subscriptions[(str(user.get("email") or "").lower(), node.get("type"))] = roles
+        return self.subscriptions
+
+    def subscriptions_view(self, spec: Any) -> list[dict[str, Any]]:
+        types = spec.get("types") if isinstance(spec, Mapping) else None
+        return [
+            {"type": kind, "user": {"email": email}, "roles": [{"name": r} for r in roles]}
+            for (email, kind), roles in self.current_subscriptions().items()
+            if not types or kind in types
+        ]
+
+    def relations_view(self, spec: Any) -> list[dict[str, Any]]:
+        wanted = spec.get("filter") if isinstance(spec, Mapping) else None
+        record = self.record or {}
+        out = []
+        for key, value in record.items():
+            if not key.startswith("rel") or (wanted and key not in wanted):
+                continue
+            for node in _edges(value):
+                target = node.get("factSheet") or {}
+                entry = {k: v for k, v in node.items() if k != "factSheet"}
+                entry["type"] = key
+                entry["target"] = {k: target.get(k) for k in ("id", "type", "name", "displayName")}
+                out.append(entry)
+        for connection, targets in self.relations_added.items():
+            if wanted and connection not in wanted:
+                continue
+            for sheet in targets.values():
+                out.append(
+                    {"type": connection, "target": {"id": sheet.id, "type": sheet.type, "name": sheet.name}}
+                )
+        return out
+
+    def documents_view(self, spec: Any) -> list[dict[str, Any]]:
+        pattern = spec.get("filter") if isinstance(spec, Mapping) else None
+        nodes = _edges((self.record or {}).get("documents"))
+        return [dict(n) for n in nodes if not pattern or re.search(pattern, str(n.get("name") or ""))]
+
+    def existing_relations(self, connection: str) -> list[Mapping[str, Any]]:
+        """Relation nodes of ``connection`` in the workspace record."""
+        return _edges((self.record or {}).get(connection))
+
+    def __repr__(self) -> str:
+        return f"SheetState({self.ref!r}, status={self.status!r}, new={self.is_new})"
+
+
+class RunState:
+    """Every fact sheet, tag, tag group and user the run has looked at or created."""
+
+    def __init__(self, view: Any, model: FieldModel) -> None:
+        self.view = view
+        self.model = model
+        self.by_id: dict[str, SheetState] = {}
+        self.new: dict[tuple[str | None, str, str], SheetState] = {}
+        self.new_any: dict[tuple[str, str], SheetState] = {}
+        self.assumed: dict[tuple[str | None, str, str], SheetState] = {}
+        self._view_types: list[str] | None = None
+        self._groups: dict[str, dict[str, Any]] | None = None
+        self._tags: dict[tuple[str | None, str], dict[str, Any]] | None = None
+        self._users: dict[str, dict[str, Any]] | None = None
+        self.created_groups: dict[str, dict[str, Any]] = {}
+        self.created_tags: dict[tuple[str | None, str], dict[str, Any]] = {}
+
+    # -- fact sheets -----------------------------------------------------------------------------------
+
+    def wrap(self, record: Mapping[str, Any]) -> SheetState:
+        rid = record.get("id")
+        sheet = self.by_id.get(rid)
+        if sheet is None:
+            sheet = self.by_id[rid] = SheetState(record, None)
+        return sheet
+
+    def find_id(self, fs_id: str) -> SheetState | None:
+        sheet = self.by_id.get(fs_id)
+        if sheet is not None or self.view is None:
+            return sheet
+        record = self.view.factsheet(fs_id)
+        return self.wrap(record) if record is not None else None
+
+    def view_types(self) -> list[str]:
+        if self._view_types is None:
+            seen: dict[str, None] = {}
+            if self.view is not None:
+                for record in self.view.factsheets():
+                    seen.setdefault(record.get("type"), None)
+            self._view_types = [t for t in seen if t]
+        return self._view_types
+
+    def find_external(self, type_name: str | None, field: str, value: str) -> SheetState | None:
+        """The fact sheet with that external id: created by this run first, then the workspace's
+        (active before archived). ``type_name`` None searches every type."""
+        if type_name is None:
+            sheet = self.new_any.get((field, value))
+            if sheet is not None:
+                return sheet
+            for candidate in dict.fromkeys([*sorted(self.model.types), *self.view_types()]):
+                found = self._find_view_external(candidate, field, value)
+                if found is not None:
+                    return found
+            return None
+        sheet = self.new.get((type_name, field, value))
+        if sheet is not None:
+            return sheet
+        return self._find_view_external(type_name, field, value)
+
+    def _find_view_external(self, type_name: str, field: str, value: str) -> SheetState | None:
+        if self.view is None:
+            return None
+        record = self.view.find_external(type_name, field, value)
+        return self.wrap(record) if record is not None else None
+
+    def create(self, type_name: str, field: str, value: str) -> SheetState:
+        sheet = SheetState(None, type_name, (field, value))
+        self.new[(type_name, field, value)] = sheet
+        self.new_any.setdefault((field, value), sheet)
+        return sheet
+
+    def assume(self, type_name: str | None, field: str, value: str) -> SheetState:
+        """A fact sheet taken to exist because no workspace was given (referenced by its external id)."""
+        key = (type_name, field, value)
+        sheet = self.assumed.get(key)
+        if sheet is None:
+            sheet = self.assumed[key] = SheetState(None, type_name, (field, value), assumed=True)
+            sheet.ref = sheet_ref(None, type_name, (field, value))
+        return sheet
+
+    def allowed_values(self, type_name: str | None, field: str) -> tuple[str, ...]:
+        info = self.model.lookup(type_name, field)
+        return info.allowed if not isinstance(info, str) else ()
+
+    # -- tags and users --------------------------------------------------------------------------------
+
+    def _load_tags(self) -> None:
+        view = self.view
+        self._groups = {g["name"]: dict(g) for g in (view.tag_groups() if view is not None else [])}
+        self._tags = {}
+        for tag in view.tags() if view is not None else []:
+            group = (tag.get("tagGroup") or {}).get("name")
+            self._tags[(group, tag["name"])] = dict(tag)
+
+    def tag_group(self, name: str) -> dict[str, Any] | None:
+        if self._groups is None:
+            self._load_tags()
+        return self._groups.get(name) or self.created_groups.get(name)  # type: ignore[union-attr]
+
+    def tag(self, group: str | None, name: str) -> dict[str, Any] | None:
+        if self._tags is None:
+            self._load_tags()
+        return self._tags.get((group, name)) or self.created_tags.get((group, name))  # type: ignore[union-attr]
+
+    def user(self, email: str) -> dict[str, Any] | None:
+        if self._users is None:
+            users = self.view.users() if self.view is not None else []
+            self._users = {str(u.get("email") or "").lower(): dict(u) for u in users}
+        return self._users.get(email.lower())
+
+    def add_user(self, email: str, details: dict[str, Any]) -> None:
+        if self._users is None:
+            self.user(email)
+        self._users[email.lower()] = details  # type: ignore[index]
