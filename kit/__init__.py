@@ -21,12 +21,29 @@ from kit.client import (
 )
 from kit.config import ConfigError, Secret, Settings, load_settings
 from kit.errors import LxkitError
+from kit.iapi_runs import DeletionsNotConfirmed, RunResult
+from kit.integration.inputs import InputError, load_config, load_ldif
+from kit.integration.juel import JuelError, evaluate
+from kit.integration.lint import lint
+from kit.integration.preview import Preview, preview
+from kit.integration.scope import scope_check
 from kit.model import UnknownFactSheetType, UnknownField
 from kit.snapshot import Snapshot, SnapshotError, load_snapshot
 from kit.workspace import DeniedFieldsWarning, Workspace
 
 __all__ = [
     "AuthenticationError",
+    "DeletionsNotConfirmed",
+    "InputError",
+    "JuelError",
+    "Preview",
+    "RunResult",
+    "evaluate",
+    "lint",
+    "load_config",
+    "load_ldif",
+    "preview",
+    "scope_check",
     "ConfigError",
     "ConnectionFailed",
     "DeniedFieldsWarning",

@@ -140,10 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("directory")
     snapshot.add_argument("--overwrite", action="store_true")
     snapshot.set_defaults(func=_snapshot)
+
     def add_workspace_options(command: argparse.ArgumentParser) -> None:
         where = command.add_mutually_exclusive_group()
         where.add_argument("--snapshot", metavar="DIR", help="read the workspace from a snapshot folder")
-        where.add_argument("--live", action="store_true", help="read the configured workspace (or the sandbox)")
+        where.add_argument(
+            "--live", action="store_true", help="read the configured workspace (or the sandbox)"
+        )
 
     preview = commands.add_parser("preview", help="predict what a processor configuration does with an LDIF")
     preview.add_argument("config", help="processor configuration (JSON file)")

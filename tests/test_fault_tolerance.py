@@ -1,6 +1,6 @@
 """Acceptance: 20,000 fact sheets fetched through 20% injected faults and expiring tokens equal a clean fetch.
 
-Token expiry is forced by the server every second (it rejects tokens older than that, whatever ``expires_in``
+Token expiry is forced by the server every quarter second (it rejects tokens older than that, whatever ``expires_in``
 said), so several 401-and-renew cycles happen within one fetch; the issued lifetime itself is 30 s.
 """
 
@@ -36,7 +36,7 @@ def test_faulty_fetch_equals_clean_fetch(big):
     clean = fetch_all(big)
     assert sum(len(f) for f in clean.values()) == 20_000
     before = len(big.log)
-    with big.faulty(Faults.mixed(0.20, seed=42, expire_tokens_after=1.0)):
+    with big.faulty(Faults.mixed(0.20, seed=42, expire_tokens_after=0.25)):
         faulty = fetch_all(big)
     assert clean.keys() == faulty.keys()
     for type_name, frame in clean.items():

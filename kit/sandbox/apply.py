@@ -161,6 +161,10 @@ class _Applier:
         self.result.applied += 1
 
     def tag(self, write: TagWrite) -> None:
+        if write.action == "create":  # make the tag (and group) without assigning it
+            if self._tag_id(write) is not None:
+                self.result.applied += 1
+            return
         fs_id = self.resolve(write.target)
         if fs_id is None:
             return
@@ -242,9 +246,10 @@ def _merge(writes: list[FieldWrite]) -> dict[str, Any]:
     return values
 
 
-def apply_plan(store: Store, plan: RunPlan, extra: list[Any] = ()) -> AppliedRun:
-    """Apply ``plan.writes`` and then ``extra`` (deletions, which LeanIX performs last) to ``store``."""
-    writes = [*plan.writes, *extra]
+def apply_plan(store: Store, plan: RunPlan) -> AppliedRun:
+    """Apply ``plan.writes`` in order to ``store`` (a preview's plan ends with its deletions, as LeanIX
+    performs them last)."""
+    writes = list(plan.writes)
     applier = _Applier(store, writes)
     for write in writes:
         applier.apply(write)

@@ -187,7 +187,18 @@ def _execute(sandbox: Sandbox, run: dict) -> None:
         _finish(sandbox, run, "STOPPED")
         return
     _status(run, "IN_PROGRESS")
-    configs = [run["_config"]] if run["_config"] else sandbox.history.configurations
+    ldif = run["_ldif"]
+    configs = (
+        [run["_config"]]
+        if run["_config"]
+        else [
+            c
+            for c in sandbox.history.configurations  # those of this connector; the engine picks the version
+            if (c.get("connectorType"), c.get("connectorId"))
+            == (ldif.get("connectorType"), ldif.get("connectorId"))
+        ]
+        or sandbox.history.configurations
+    )
     try:
         with sandbox.lock:
             result = preview(
@@ -196,9 +207,8 @@ def _execute(sandbox: Sandbox, run: dict) -> None:
             if run.get("_stop"):
                 _finish(sandbox, run, "STOPPED")
                 return
-            if not run["test"]:
-                deletions = result.deletions.writes() if result.deletions is not None else []
-                applied = apply_plan(sandbox.store, result.plan, deletions)
+            if not run["test"]:  # the preview's plan ends with the deletions that are not cancelled
+                applied = apply_plan(sandbox.store, result.plan)
                 sandbox.metric_points.extend(applied.metrics)
     except LxkitError as exc:
         run["warnings"] = [
@@ -213,7 +223,7 @@ def _execute(sandbox: Sandbox, run: dict) -> None:
         ]
         _finish(sandbox, run, "FAILED")
         return
-    run["warnings"] = result.warning_records()
+    run["warnings"] = list(result.warning_records)
     run["stats"].update({k: v for k, v in result.stats.items() if k != "statusChanges"})
     run["progress"].update(
         processedContentCount=len(run["_ldif"].get("content") or []),

@@ -296,17 +296,94 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     return [int(w * scale) for w in weights]
 
 
+_EXTERNAL = {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}}
+_TARGETS = {  # processor name -> fact sheet type it writes
+    "Applications from CMDB": "Application",
+    "IT components from CIs": "ITComponent",
+    "Apps from Deployments": "Application",
+    "ITComponent from Cluster": "ITComponent",
+    "Cloud services": "ITComponent",
+    "Projects": "Project",
+}
+
+
+def _processor(connector: Connector, ptype: str, name: str, level: int) -> dict:
+    """A complete, valid processor for the demo connectors (so their configurations can really run)."""
+    source = connector.connector_type
+    processor: dict = {
+        "processorType": ptype,
+        "processorName": name,
+        "run": level,
+        "enabled": True,
+        "filter": {"exactType": source},
+    }
+    value = [{"expr": "${data.name}"}]
+    if ptype == "inboundFactSheet":
+        processor.update(
+            type=_TARGETS[name],
+            identifier=_EXTERNAL,
+            updates=[
+                {"key": {"expr": "name"}, "values": value},
+                {
+                    "key": {"expr": "description"},
+                    "values": [{"expr": "${data.description}"}],
+                    "optional": True,
+                },
+            ],
+        )
+    elif ptype == "inboundRelation":
+        processor.update(
+            type="relApplicationToITComponent",
+            **{"from": _EXTERNAL},
+            to={"external": {"id": {"expr": "${data.host}"}, "type": {"expr": "externalId"}}},
+        )
+    elif ptype == "inboundTag":
+        processor.update(
+            identifier=_EXTERNAL,
+            forEach="${data.tags}",
+            updates=[
+                {"key": {"expr": "name"}, "values": [{"expr": "${integration.valueOfForEach}"}]},
+                {"key": {"expr": "group.name"}, "values": [{"expr": "Environment"}]},
+            ],
+            filter={"exactType": source, "advanced": "${not empty data.tags}"},
+        )
+    elif ptype == "inboundMetrics":
+        processor.update(
+            updates=[
+                {"key": {"expr": "measurement"}, "values": [{"expr": "monthlyCost"}]},
+                {"key": {"expr": "time"}, "values": [{"expr": "${data.month}"}]},
+                {"key": {"expr": "fieldKey"}, "values": [{"expr": "cost"}]},
+                {"key": {"expr": "fieldValueNumber"}, "values": [{"expr": "${data.cost}"}]},
+                {"key": {"expr": "tagKey"}, "values": [{"expr": "factSheetId"}]},
+                {"key": {"expr": "tagValue"}, "values": [{"expr": "${content.id}"}]},
+            ]
+        )
+    elif ptype == "inboundSubscription":
+        processor.update(
+            identifier=_EXTERNAL,
+            updates=[
+                {"key": {"expr": "user"}, "values": [{"expr": "${data.owner}"}]},
+                {"key": {"expr": "subscriptionType"}, "values": [{"expr": "RESPONSIBLE"}]},
+            ],
+        )
+    elif ptype == "inboundDocument":
+        processor.update(
+            identifier=_EXTERNAL,
+            updates=[
+                {"key": {"expr": "name"}, "values": [{"expr": "Jira epic"}]},
+                {"key": {"expr": "url"}, "values": [{"expr": "${data.url}"}]},
+            ],
+        )
+    return processor
+
+
 def _configuration(connector: Connector) -> dict:
-    processors = []
-    for ptype, name, level in connector.processors:
-        processor: dict = {"processorType": ptype, "processorName": name, "run": level, "enabled": True}
-        processors.append(processor)
     return {
         "connectorType": connector.connector_type,
         "connectorId": connector.connector_id,
         "connectorVersion": connector.version,
         "processingDirection": connector.direction,
         "processingMode": connector.mode,
-        "processors": processors,
+        "processors": [_processor(connector, *p) for p in connector.processors],
         "variables": {},
     }

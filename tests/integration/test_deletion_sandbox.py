@@ -63,7 +63,7 @@ def test_applying_the_predicted_writes_archives_exactly_those_projects(store):
     prediction = predict_deletions(
         config("test_prj_safety_net"), view, Touched(factsheets=set(tagged[:4])), header={}, now=NOW
     )
-    applied = apply_plan(store, RunPlan(), prediction.writes())
+    applied = apply_plan(store, RunPlan(writes=prediction.writes()))
     assert applied.applied == 1 and applied.skipped == []
     assert store.factsheet(tagged[4])["status"] == "ARCHIVED"
     again = predict_deletions(
@@ -103,7 +103,7 @@ def test_pure_cleanup_of_one_tag_group(store):
     assert prediction.writes() == [
         TagWrite(None, "remove", FactSheetRef(id=fs_id), "Region", name) for fs_id, name in expected
     ]
-    assert apply_plan(store, RunPlan(), prediction.writes()).applied == len(expected)
+    assert apply_plan(store, RunPlan(writes=prediction.writes())).applied == len(expected)
     left = [
         t["name"]
         for r in store.factsheets("Application")
@@ -141,7 +141,7 @@ def test_documents_kept_beside_the_store_records_are_in_scope(store):
     }
     prediction = predict_deletions(cfg, StoreView(store), Touched(), header={}, now=NOW)
     assert prediction.summary() == ["1 document would be deleted (100%, limit 101%)"]
-    apply_plan(store, RunPlan(), prediction.writes())
+    apply_plan(store, RunPlan(writes=prediction.writes()))
     assert list(store.documents[tagged[0]]) == ["Charter"]
 
 

@@ -1,14 +1,23 @@
 """The offline evaluator of Integration API processor configurations (inbound, plus writeToLdif).
 
     >>> from kit.integration.engine import evaluate
-    >>> result = evaluate(config, ldif, view, fields=field_kinds)   # doctest: +SKIP
-    >>> result.plan.writes, result.warnings, result.stats           # doctest: +SKIP
+    >>> result = evaluate(config, ldif, view, fields=field_kinds, now=run_start)   # doctest: +SKIP
+    >>> result.plan.writes, result.warnings, result.stats, result.variables        # doctest: +SKIP
 
-Given a configuration (or several: the LDIF is bound to one), an LDIF and optionally a
-:class:`~kit.integration.view.WorkspaceView`, it predicts in iAPI's own terms what a run would do: the
-:class:`~kit.integration.plan.RunPlan` (writes in execution order, touched objects, output LDIF), Warning
-records and ``/stats``. Pure Python, no I/O; every template is compiled once per configuration.
-Deletion scopes are not evaluated here (see :mod:`kit.integration.deletion` and the preview).
+``evaluate(config | [configs], ldif, view=None, *, fields=None, now=None) -> EngineResult`` binds the LDIF to
+a configuration (:func:`bind`), compiles every template once (:func:`compile_configuration`) and runs the
+levels against ``view`` (a :class:`~kit.integration.view.WorkspaceView`, or None). It predicts, in iAPI's own
+terms, what a run would do: the :class:`~kit.integration.plan.RunPlan` (writes in execution order, touched
+objects, output LDIF), Warning records (:mod:`.warnings` lists the categories) and ``/stats``. Pure Python, no
+I/O. Deletion scopes are predicted by :mod:`kit.integration.deletion` (the preview calls it).
+
+Modules: :mod:`.binding` (LDIF to configuration), :mod:`.configuration` (compiling), :mod:`.run` (levels),
+:mod:`.processor` (what all processors share), one module per processor family (:mod:`.factsheet`,
+:mod:`.relation`, :mod:`.tag`, :mod:`.subscription`, :mod:`.document`, :mod:`.metrics`, :mod:`.impact_todo`,
+:mod:`.variables`, :mod:`.write_to_ldif`), :mod:`.identifiers`, :mod:`.filters`, :mod:`.values` (update
+and value rules), :mod:`.context` (what expressions see), :mod:`.state` (the run's view of the workspace),
+:mod:`.metamodel` (field kinds), :mod:`.records` (fast plan records), :mod:`.stats`, :mod:`.warnings`,
+:mod:`.export` (xlsx for previews).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from .identifiers import IdentifierTemplate
 from .metamodel import FieldModel
 from .processor import Processor
 from .records import field_write
+from .state import record_value
 from .values import evaluate_updates
 from .warnings import Category
 
@@ -54,16 +55,41 @@ class FactSheetProcessor(Processor):
         self.updates = self.compile_updates(raw, compiler, path, self.resolve_key)
         self.delete = str(raw.get("mode") or "").lower() == "delete"
         self.read_only = raw.get("readOnly") is True or str(raw.get("readOnly")).lower() == "true"
+        self.may_create = not (self.delete or self.read_only)
+        flt = self.filter
+        #: whether matched fact sheets go through onRead / updatedInDuration
+        self.checks_read = flt.on_read is not None or flt.updated_within is not None
+        plain = self.may_create and not self.checks_read and self.identifier.search_scope is None
+        self.fast_id = self.identifier._fast_id if plain else None
+        self.id_field = self.identifier.static_type
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
+        fast_id = self.fast_id
+        if fast_id is not None and not self.uses_lx:  # a plain external id, nothing read: no detours
+            try:
+                value = fast_id(ctx)
+            except Exception:
+                value = None
+            if type(value) is str:
+                value = value.strip()
+                if value:
+                    state = run.state
+                    sheet = state.new.get((self.fs_type, self.id_field, value))
+                    if sheet is None:
+                        sheet = state.find_external(self.fs_type, self.id_field, value)
+                    self.stats.requests += 1
+                    if sheet is None or sheet.status == "ARCHIVED":
+                        self._apply(run, ctx, item, None, (self.id_field, value))
+                    else:
+                        self._apply(run, ctx, item, sheet, None)
+                    return
         content_id = item.get("id")
-        found = self.identifier.resolve(
-            run, self, ctx, content_id, self.fs_type, may_create=not (self.delete or self.read_only)
-        )
+        found = self.identifier.resolve(run, self, ctx, content_id, self.fs_type, may_create=self.may_create)
         if found is None:
             return
         if found.create is not None:
-            self.with_lx(run, ctx, None)
+            if self.uses_lx:
+                self.with_lx(run, ctx, None)
             try:
                 self._apply(run, ctx, item, None, found.create)
             finally:
@@ -71,7 +97,11 @@ class FactSheetProcessor(Processor):
             return
         sheets = found.sheets
         searched = found.how == "search"
+        plain = not (searched or self.uses_lx or self.checks_read)
         for index, sheet in enumerate(sheets):
+            if plain:
+                self._apply(run, ctx, item, sheet, None)
+                continue
             if searched:
                 ctx["search"] = {"resultSize": len(sheets), "resultIndex": index}
             self.with_lx(run, ctx, sheet)
@@ -90,26 +120,37 @@ class FactSheetProcessor(Processor):
         sheet: Any,
         create: tuple[str, str] | None,
     ) -> None:
-        content_id = item.get("id")
-        touched = run.touched.factsheets
-        if sheet is not None and sheet.id is not None:
-            touched.add(sheet.id)
-        if self.delete:
-            if sheet.status != "ARCHIVED":
+        if sheet is not None and sheet.ref.id is not None:
+            run.touched.factsheets.add(sheet.ref.id)
+        if self.delete or self.read_only:
+            if self.delete and sheet.status != "ARCHIVED":
                 run.writes.append(StatusWrite(self.origin(run, item), sheet.ref, "archive"))
                 sheet.status = "ARCHIVED"
-                run.count_mutation(self)
+                self.stats.requests += 1
             self.collect_variables(run, ctx, item)
             return
-        if self.read_only:
-            self.collect_variables(run, ctx, item)
-            return
-        updates = evaluate_updates(self.updates, run, self, ctx, content_id, self.resolve_key)
+        content_id = item.get("id")
+        updates: list[tuple[str, Any, Any, str]] = []
+        add = updates.append
+        for update in self.updates:
+            fast = update.fast
+            if fast is not None:
+                try:
+                    add((update.static_key, update.static_info, fast(ctx), "replace"))  # type: ignore[arg-type]
+                    continue
+                except Exception:
+                    pass
+            updates.extend(evaluate_updates((update,), run, self, ctx, content_id, self.resolve_key))  # type: ignore[arg-type]
         origin = self.origin(run, item)
-        writes = run.writes
+        append = run.writes.append
         if create is not None:
-            name = next((value for key, _, value, _ in updates if key == "name"), None)
-            if name in (None, ""):
+            for key, _, value, _ in updates:
+                if key == "name":
+                    name = value
+                    break
+            else:
+                name = None
+            if name is None or name == "":
                 run.warn(
                     self,
                     content_id,
@@ -120,23 +161,30 @@ class FactSheetProcessor(Processor):
                 )
                 return
             sheet = run.state.create(self.fs_type, *create)
-            action = "create"
+            ref = sheet.ref
             values = sheet.values
             for key, _, value, _ in updates:
-                writes.append(field_write(origin, sheet.ref, action, key, value, None))
+                append(field_write(origin, ref, "create", key, value, None))
                 values[key] = value
         else:
             if sheet.status == "ARCHIVED":
-                writes.append(StatusWrite(origin, sheet.ref, "restore"))
+                append(StatusWrite(origin, sheet.ref, "restore"))
                 sheet.status = "ACTIVE"
             ref = sheet.ref
             values = sheet.values
+            record = sheet.record
             for key, info, value, op in updates:
-                before = sheet.get(key)
+                if key in values:
+                    before = values[key]
+                elif record is None:
+                    before = None
+                else:
+                    before = record_value(record, key)
                 if op == "add" and info.multi:
                     value = _merge(before, value)
-                writes.append(field_write(origin, ref, "update", key, value, before))
+                append(field_write(origin, ref, "update", key, value, before))
                 values[key] = value
         if updates or create is not None:
-            run.count_mutation(self)
-        self.collect_variables(run, ctx, item)
+            self.stats.requests += 1
+        if self.variables:
+            self.collect_variables(run, ctx, item)

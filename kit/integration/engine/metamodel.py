@@ -9,7 +9,7 @@ Sources, strongest first:
    ``.types`` (each ``.name``, ``.fields`` (``.name``, ``.kind``, ``.values``), ``.categories``) and optionally
    ``.relations_of(type)`` (connection name -> object with ``.source``, ``.target``, ``.reverse_name``) —
    the sandbox's ``DEFAULT_METAMODEL`` has exactly that shape and is passed in, never imported.
-2. ``view.metamodel`` when the view offers one (same duck type).
+2. ``view.metamodel`` (or ``view.store.metamodel``, as the sandbox's StoreView has) when there is one.
 3. Inference from the view's records (a sample per type): lists are MULTIPLE_SELECT, floats DOUBLE, ints
    INTEGER, ``{"phases"}`` LIFECYCLE, ``{"externalId"}`` EXTERNALID, other strings STRING.
 
@@ -101,6 +101,16 @@ _NOT_FIELDS = frozenset(
 )  # fmt: skip
 
 
+def _view_metamodels(view: Any) -> tuple[Any, ...]:
+    """Meta models a view carries: ``view.metamodel``, or its store's (the sandbox's StoreView)."""
+    if view is None:
+        return ()
+    found = getattr(view, "metamodel", None)
+    if found is None:
+        found = getattr(getattr(view, "store", None), "metamodel", None)
+    return (found,) if found is not None else ()
+
+
 class FieldModel:
     """Field kinds per fact sheet type, relation end types, and the key lookup used by every update."""
 
@@ -112,7 +122,7 @@ class FieldModel:
         self._relations_source: Any = None
         self._view = view
         self._cache: dict[tuple[str | None, str], FieldInfo | str] = {}
-        for source in (fields, getattr(view, "metamodel", None) if view is not None else None):
+        for source in (fields, *_view_metamodels(view)):
             if source is not None:
                 self._load(source)
         self.types: set[str] = set(self.explicit) | set(extra_types)

@@ -19,7 +19,7 @@ from .filters import CompiledFilter
 from .metamodel import FieldModel
 from .records import origin as make_origin
 from .stats import ProcessorStats
-from .values import UpdateTemplate, truthy
+from .values import UpdateTemplate, raw_evaluator, truthy
 from .warnings import Category
 
 __all__ = ["NO_FOR_EACH", "Processor", "ReadSpec", "VariableTemplate"]
@@ -111,10 +111,16 @@ class Processor:
         self.stats = ProcessorStats()
         self.warned_iterations = False
         self._origin: Any = None
-        self._origin_key: tuple[int, Any] | None = None
+        self._origin_item: Any = None
+        self._origin_level = -1
         self.compile(raw, compiler, model, path)
         #: whether any expression reads ``lx`` (else no ``lx`` object is built per execution)
         self.uses_lx = "lx" in compiler.names
+        #: no ``advanced`` filter and no ``forEach``: the run loop calls :meth:`execute` directly
+        self.simple = self.filter.advanced is None and self.for_each is None
+        self._for_each_run = raw_evaluator(self.for_each) if self.for_each is not None else None
+        #: a forEach without any filter and without allowManyIterations (iAPI warns once)
+        self.unfiltered_for_each = self.for_each is not None and not self.allow_many and self.filter.is_empty
 
     def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
         """Family hook: compile the processor's own keys."""
@@ -157,7 +163,7 @@ class Processor:
             self.stats.executions += 1
             self.execute(run, ctx, item)
             return True
-        if not self.allow_many and self.filter.is_empty and not self.warned_iterations:
+        if self.unfiltered_for_each and not self.warned_iterations:
             self.warned_iterations = True
             run.warn(
                 self,
@@ -167,7 +173,11 @@ class Processor:
                 self.path,
             )
         try:
-            elements = iterate(self.for_each.evaluate(ctx))
+            try:
+                result = self._for_each_run(ctx)
+            except Exception:  # re-run through the template for a located error message
+                result = self.for_each.evaluate(ctx)
+            elements = iterate(result)
         except JuelEvaluationError as exc:
             run.warn(
                 self,
@@ -177,10 +187,11 @@ class Processor:
                 str(exc),
             )
             return True
+        self.stats.executions += len(elements)
+        execute = self.execute
         for key, index, element in elements:
             integration.values = {"valueOfForEach": element, "indexOfForEach": index, "keyOfForEach": key}
-            self.stats.executions += 1
-            self.execute(run, ctx, item)
+            execute(run, ctx, item)
         integration.values = NO_FOR_EACH
         return True
 
@@ -213,15 +224,13 @@ class Processor:
 
     def origin(self, run: Any, item: Mapping[str, Any] | None) -> Origin:
         """Where this execution's writes come from (one shared instance per level and content item)."""
-        key = (run.level, item)
-        cached = self._origin_key
-        if cached is not None and cached[0] == key[0] and cached[1] is item:
+        if item is self._origin_item and run.level == self._origin_level and item is not None:
             return self._origin
         if item is None:
             found = make_origin(run.level, self.name, self.index, None, None)
         else:
             found = make_origin(run.level, self.name, self.index, item.get("id"), item.get("type"))
-        self._origin, self._origin_key = found, key
+        self._origin, self._origin_item, self._origin_level = found, item, run.level
         return found
 
     def with_lx(self, run: Any, ctx: dict[str, Any], sheet: Any) -> None:

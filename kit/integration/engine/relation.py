@@ -18,7 +18,7 @@ from .identifiers import IdentifierTemplate
 from .metamodel import FieldInfo, FieldModel
 from .processor import Processor
 from .records import relation_write, sheet_ref
-from .values import evaluate_updates
+from .values import evaluate_values
 
 __all__ = ["RelationProcessor"]
 
@@ -51,9 +51,13 @@ class RelationProcessor(Processor):
         self.updates = self.compile_updates(raw, compiler, path, relation_key)
         self.constraining = raw.get("constrainingRelations") is True
         self.model = model
+        self._ends: tuple[str | None, str | None, str | None] | None = None
 
     def ends(self) -> tuple[str | None, str | None, str | None]:
-        return self.model.relation_ends(self.connection)
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = self.model.relation_ends(self.connection)
+        return ends
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         content_id = item.get("id")
@@ -90,12 +94,11 @@ class RelationProcessor(Processor):
             if self.uses_lx:
                 self.with_lx(run, ctx, source)
                 try:
-                    fields = evaluate_updates(self.updates, run, self, ctx, content_id, relation_key)
+                    values = evaluate_values(self.updates, run, self, ctx, content_id, relation_key)
                 finally:
                     ctx["lx"] = None
             else:
-                fields = evaluate_updates(self.updates, run, self, ctx, content_id, relation_key)
-            values = {key: value for key, _, value, _ in fields}
+                values = evaluate_values(self.updates, run, self, ctx, content_id, relation_key)
             added = source.relations_added.get(connection)
             if added is None:
                 added = source.relations_added[connection] = {}
@@ -111,7 +114,8 @@ class RelationProcessor(Processor):
                         touched.add((reverse, target.id, source.id))
                 if self.constraining:
                     run.constrain(self, source, target)
-        self.collect_variables(run, ctx, item)
+        if self.variables:
+            self.collect_variables(run, ctx, item)
 
     def finish_level(self, run: Any, kept: dict[Any, tuple[Any, set[Any]]]) -> None:
         """Deletes the relations of constrained sources that this processor did not write."""

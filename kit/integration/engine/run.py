@@ -1,9 +1,9 @@
 """The run: bind, compile, then run levels in ascending order over the LDIF's content.
 
-Order inside a level (iAPI runs a level's processors in parallel and promises no order): content items in
-LDIF order, and for each item the matching processors in configuration order. So within one level a
-processor sees what earlier items (and earlier processors for the same item) wrote — put relations at a
-later level than the fact sheets they connect, as iAPI's documentation advises. At the end of a level:
+Order inside a level (iAPI runs a level's processors in parallel and promises no order): processors in
+configuration order, each over all content items in LDIF order. So within one level a processor sees what
+earlier processors (and its own earlier items) wrote; iAPI gives no such guarantee, so put relations at a later
+level than the fact sheets they connect, as its documentation advises. At the end of a level:
 ``constrainingRelations`` deletions, then the level's variables become readable.
 """
 
@@ -28,7 +28,7 @@ from .factsheet import FactSheetProcessor
 from .impact_todo import ImpactProcessor, ToDoProcessor
 from .metamodel import FieldModel
 from .metrics import MetricsProcessor
-from .processor import Processor
+from .processor import NO_FOR_EACH, Processor
 from .relation import RelationProcessor, sheet_key
 from .state import RunState, SheetState
 from .stats import iso_duration, stats_document
@@ -166,6 +166,8 @@ class Run:
         self._selections: dict[str, list[Any]] = {}
         self._level_scopes: set[str] = set()
         self._constraints: dict[int, dict[Any, tuple[SheetState, set[Any]]]] = {}
+        #: whether any expression reads ``lx`` (else relation/tag bookkeeping for ``lx`` is skipped)
+        self.tracks_reads = any(p.uses_lx for p in compiled.processors)
 
     # -- services for processors -----------------------------------------------------------------------
 
@@ -244,50 +246,53 @@ class Run:
             level_started = perf_counter()
             errors_before = self.log.level_errors
             active = [p for p in processors if p.enabled and p.level == level]
-            by_type: dict[Any, list[Processor]] = {}
             variables = self.variables.visible
-            processed = 0
-            for index, item in enumerate(self.content):
-                content_type = item.get("type")
-                candidates = by_type.get(content_type)
-                if candidates is None:
-                    text = "" if content_type is None else str(content_type)
-                    candidates = by_type[content_type] = [
-                        p
-                        for p in active
-                        if (p.filter.exact_type is None or p.filter.exact_type == text)
-                        and (p.filter.type_pattern is None or p.filter.type_pattern.match(text) is not None)
-                    ]
-                if not candidates:
-                    continue
-                ctx = None
-                matched = False
-                content_id = item.get("id")
-                for processor in candidates:
-                    checks += 1
-                    pattern = processor.filter.id_pattern
-                    if (
-                        pattern is not None
-                        and pattern.match("" if content_id is None else str(content_id)) is None
-                    ):
+            content = self.content
+            flags = bytearray(len(content))
+            clock = perf_counter
+            for processor in active:
+                flt = processor.filter
+                exact, type_pattern, id_pattern = flt.exact_type, flt.type_pattern, flt.id_pattern
+                accepted: dict[Any, bool] = {}
+                simple, execute, stats = processor.simple, processor.execute, processor.stats
+                processed = 0
+                start = clock()
+                integration.values = NO_FOR_EACH
+                for index, item in enumerate(content):
+                    content_type = item.get("type")
+                    ok = accepted.get(content_type)
+                    if ok is None:
+                        text = "" if content_type is None else str(content_type)
+                        ok = accepted[content_type] = (exact is None or exact == text) and (
+                            type_pattern is None or type_pattern.match(text) is not None
+                        )
+                    if not ok:
                         continue
-                    if ctx is None:
-                        integration.content_index = index
-                        ctx = {
-                            "data": item.get("data"),
-                            "content": item,
-                            "header": header,
-                            "variables": variables,
-                            "integration": integration,
-                            "lx": None,
-                            "search": None,
-                        }
-                    start = perf_counter()
-                    if processor.process_item(self, ctx, item):
-                        matched = True
-                    processor.stats.duration += perf_counter() - start
-                if matched:
-                    processed += 1
+                    checks += 1
+                    if id_pattern is not None:
+                        content_id = item.get("id")
+                        if id_pattern.match("" if content_id is None else str(content_id)) is None:
+                            continue
+                    integration.content_index = index
+                    ctx = {
+                        "data": item.get("data"),
+                        "content": item,
+                        "header": header,
+                        "variables": variables,
+                        "integration": integration,
+                        "lx": None,
+                        "search": None,
+                    }
+                    if simple:
+                        processed += 1
+                        execute(self, ctx, item)
+                        flags[index] = 1
+                    elif processor.process_item(self, ctx, item):
+                        flags[index] = 1
+                stats.processed += processed
+                stats.executions += processed
+                stats.duration += clock() - start
+            processed = flags.count(1)
             for processor in active:
                 kept = self._constraints.pop(processor.index, None)
                 if kept and isinstance(processor, RelationProcessor):

@@ -220,6 +220,7 @@ class RunState:
         self._users: dict[str, dict[str, Any]] | None = None
         self.created_groups: dict[str, dict[str, Any]] = {}
         self.created_tags: dict[tuple[str | None, str], dict[str, Any]] = {}
+        self._tag_pairs: dict[tuple[str | None, str], tuple[Any, Any]] = {}
 
     # -- fact sheets -----------------------------------------------------------------------------------
 
@@ -297,6 +298,35 @@ class RunState:
         for tag in view.tags() if view is not None else []:
             group = (tag.get("tagGroup") or {}).get("name")
             self._tags[(group, tag["name"])] = dict(tag)
+
+    def tag_and_group(self, group: str | None, name: str) -> tuple[Any, Any, bool, Any, Any]:
+        """(tag, tag group, group is SINGLE mode, group's type restriction, tag id) by name; tag and group
+        are None when missing (group None for "Other tags")."""
+        found = self._tag_pairs.get((group, name))
+        if found is None:
+            tag = self.tag(group, name)
+            record = self.tag_group(group) if group is not None else None
+            single = record is not None and str(record.get("mode") or "").upper() == "SINGLE"
+            restricted = (record.get("restrictToFactSheetTypes") or ()) if record is not None else ()
+            found = (tag, record, single, restricted, tag.get("id") if tag is not None else None)
+            if tag is not None and (group is None or record is not None):
+                self._tag_pairs[(group, name)] = found
+        return found
+
+    def create_group(self, name: str, mode: str, restrict: list[str]) -> dict[str, Any]:
+        record = self.created_groups[name] = {
+            "name": name,
+            "mode": mode,
+            "restrictToFactSheetTypes": restrict,
+        }
+        return record
+
+    def create_tag(self, group: str | None, name: str) -> dict[str, Any]:
+        record = self.created_tags[(group, name)] = {
+            "name": name,
+            "tagGroup": {"name": group} if group else None,
+        }
+        return record
 
     def tag_group(self, name: str) -> dict[str, Any] | None:
         if self._groups is None:

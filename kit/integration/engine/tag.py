@@ -24,7 +24,7 @@ from .identifiers import IdentifierSetTemplate, IdentifierTemplate
 from .metamodel import FieldInfo, FieldModel
 from .processor import Processor
 from .records import tag_write
-from .values import evaluate_updates, truthy
+from .values import evaluate_values, truthy
 from .warnings import Category
 
 __all__ = ["TagProcessor"]
@@ -42,6 +42,8 @@ _KEYS = {
     ),
     "tagsReadOnly": FieldInfo("tagsReadOnly", "tagsReadOnly", None, None),
 }
+#: shared by every TagWrite without details (plan records are read-only)
+_NO_DETAILS: dict[str, Any] = {}
 _DETAIL_KEYS = (
     "description",
     "color",
@@ -112,10 +114,16 @@ class TagProcessor(Processor):
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         content_id = item.get("id")
-        values = {
-            key: value
-            for key, _, value, _ in evaluate_updates(self.updates, run, self, ctx, content_id, tag_key)
-        }
+        values: dict[str, Any] = {}
+        for update in self.updates:  # evaluate_values, inlined: this runs once per tag of every item
+            fast = update.fast
+            if fast is not None:
+                try:
+                    values[update.static_key] = fast(ctx)  # type: ignore[index]
+                    continue
+                except Exception:
+                    pass
+            values.update(evaluate_values((update,), run, self, ctx, content_id, tag_key))  # type: ignore[arg-type]
         name = values.get("name")
         if not name:
             if not self.has_name:
@@ -129,45 +137,45 @@ class TagProcessor(Processor):
                 )
             return
         group = values.get("group.name") or None
-        state = run.state
         targets = self.targets(run, ctx, item)
         if targets is None:
             return
-        tag = state.tag(group, name)
-        group_record = state.tag_group(group) if group is not None else None
+        state = run.state
+        tag, group_record, single, restricted, tag_id = state.tag_and_group(group, name)
         create_group = group is not None and group_record is None
         create_tag = tag is None
-        if (create_tag or create_group) and truthy(values.get("tagsReadOnly")):
-            run.warn(
-                self,
-                content_id,
-                Category.TAG_NOT_FOUND,
-                f"Tag '{name}' in group '{group or 'Other tags'}' does not exist and tagsReadOnly is set",
-                self.path,
-            )
-            return
-        details = {key: values[key] for key in _DETAIL_KEYS if key in values} if len(values) > 2 else {}
+        requests = 0
+        if create_tag or create_group:
+            if truthy(values.get("tagsReadOnly")):
+                run.warn(
+                    self,
+                    content_id,
+                    Category.TAG_NOT_FOUND,
+                    f"Tag '{name}' in group '{group or 'Other tags'}' does not exist and tagsReadOnly is set",
+                    self.path,
+                )
+                return
+            if create_group:
+                group_record = state.create_group(
+                    group,
+                    values.get("group.mode") or "MULTIPLE",
+                    values.get("group.restrictToFactSheetTypes") or [],
+                )
+                requests += 1
+            if create_tag:
+                tag = state.create_tag(group, name)
+                requests += 1
+            if group_record is not None:
+                single = str(group_record.get("mode") or "").upper() == "SINGLE"
+                restricted = group_record.get("restrictToFactSheetTypes") or ()
+        details = (
+            {key: values[key] for key in _DETAIL_KEYS if key in values} if len(values) > 2 else _NO_DETAILS
+        )
         origin = self.origin(run, item)
-        if create_group:
-            group_record = state.created_groups[group] = {
-                "name": group,
-                "mode": values.get("group.mode") or "MULTIPLE",
-                "restrictToFactSheetTypes": values.get("group.restrictToFactSheetTypes") or [],
-            }
-            run.count_mutation(self)
-        if create_tag:
-            tag = state.created_tags[(group, name)] = {
-                "name": name,
-                "tagGroup": {"name": group} if group else None,
-            }
-            run.count_mutation(self)
-        if group_record is None:
-            mode, restricted = "MULTIPLE", ()
-        else:
-            mode = str(group_record.get("mode") or "MULTIPLE").upper()
-            restricted = group_record.get("restrictToFactSheetTypes") or ()
         first = True
+        writes = run.writes
         touched = run.touched.tags
+        key = (group, name)
         for sheet in targets:
             if restricted and sheet.type and sheet.type not in restricted:
                 run.warn(
@@ -178,32 +186,46 @@ class TagProcessor(Processor):
                     self.path,
                 )
                 continue
-            current = sheet.current_tags()
-            if mode == "SINGLE" and group is not None:
+            if not (single or run.tracks_reads):
+                writes.append(
+                    tag_write(
+                        origin,
+                        "add",
+                        sheet.ref,
+                        group,
+                        name,
+                        create_tag and first,
+                        create_group and first,
+                        details,
+                    )
+                )
+                first = False
+                requests += 1
+                if tag_id is not None and sheet.ref.id is not None:
+                    touched.add((sheet.ref.id, tag_id))
+                continue
+            current = sheet.tags if sheet.tags is not None else sheet.current_tags()
+            if single:
                 for (other_group, other_name), assigned in list(current.items()):
                     if assigned and other_group == group and other_name != name:
-                        run.writes.append(tag_write(origin, "remove", sheet.ref, group, other_name))
+                        writes.append(tag_write(origin, "remove", sheet.ref, group, other_name))
                         current[(other_group, other_name)] = False
-                        run.count_mutation(self)
-            run.writes.append(
-                tag_write(
-                    origin,
-                    "add",
-                    sheet.ref,
-                    group,
-                    name,
-                    create_tag and first,
-                    create_group and first,
-                    details,
+                        requests += 1
+            if first:
+                writes.append(
+                    tag_write(origin, "add", sheet.ref, group, name, create_tag, create_group, details)
                 )
-            )
-            run.count_mutation(self)
-            first = False
-            current[(group, name)] = True
-            if sheet.id is not None and tag.get("id") is not None:
-                touched.add((sheet.id, tag["id"]))
+                first = False
+            else:
+                writes.append(tag_write(origin, "add", sheet.ref, group, name, False, False, details))
+            requests += 1
+            current[key] = True
+            if tag_id is not None and sheet.ref.id is not None:
+                touched.add((sheet.ref.id, tag_id))
         if first and (create_tag or create_group):
-            run.writes.append(
+            writes.append(
                 tag_write(origin, "create", FactSheetRef(), group, name, create_tag, create_group, details)
             )
-        self.collect_variables(run, ctx, item)
+        self.stats.requests += requests
+        if self.variables:
+            self.collect_variables(run, ctx, item)

@@ -45,7 +45,15 @@ from .context import iterate
 from .metamodel import FieldInfo
 from .warnings import Category
 
-__all__ = ["NO_WRITE", "UpdateTemplate", "coerce_value", "evaluate_updates", "raw_evaluator", "truthy"]
+__all__ = [
+    "NO_WRITE",
+    "UpdateTemplate",
+    "coerce_value",
+    "evaluate_updates",
+    "evaluate_values",
+    "raw_evaluator",
+    "truthy",
+]
 
 NO_WRITE = object()
 _EXPR, _MAP, _OBJECT = 0, 1, 2
@@ -219,6 +227,29 @@ def evaluate_updates(
         finally:
             integration.values = saved
     return out
+
+
+def evaluate_values(
+    updates: list[UpdateTemplate],
+    run: Any,
+    processor: Any,
+    ctx: dict[str, Any],
+    content_id: str | None,
+    resolve: Resolver,
+) -> dict[str, Any]:
+    """``{key: value}`` of the keys that get written (later keys of the same name win)."""
+    values: dict[str, Any] = {}
+    for update in updates:
+        fast = update.fast
+        if fast is not None:
+            try:
+                values[update.static_key] = fast(ctx)  # type: ignore[index]
+                continue
+            except Exception:
+                pass
+        for key, _, value, _ in evaluate_updates((update,), run, processor, ctx, content_id, resolve):  # type: ignore[arg-type]
+            values[key] = value
+    return values
 
 
 def _juel_message(update: UpdateTemplate, exc: JuelEvaluationError, key: str | None = None) -> str:

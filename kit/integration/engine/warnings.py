@@ -2,7 +2,9 @@
 
 Every record is ``{"processor": {"name", "index"}, "content": <content id>, "message", "detail",
 "category", "status": "WARNING"|"ERROR"}`` (plus ``"debugInfo"`` for processors with ``logLevel: debug``).
-iAPI's own category strings are not published; these are the kit's, kept stable so notebooks can filter:
+``detail`` holds the JSON path of the configuration entry (``processors[0].updates[2]``) or, for expression
+errors, the full JUEL error with line and column. iAPI's own category strings are not published; these are
+the kit's, kept stable so notebooks can filter:
 
 ==========================  =======  ==============================================================
 category                    status   when
