@@ -111,7 +111,12 @@ def _lint(args: argparse.Namespace) -> int:
 def _scope(args: argparse.Namespace) -> int:
     from kit.integration.scope import scope_check
 
-    print(scope_check(args.config, args.ldif, _workspace_view(args)))
+    check = scope_check(args.config, args.ldif, _workspace_view(args))
+    print(check.summary())
+    print(check.frame().to_string(index=False))
+    for name, frame in (("search scopes", check.search_frame()), ("deletion scopes", check.deletion_frame())):
+        if len(frame):
+            print(f"\n{name}:\n{frame.to_string(index=False)}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -86,3 +87,65 @@ def test_sandbox_serve_refuses_non_loopback_addresses():
         timeout=60,
     )
     assert done.returncode == 2 and "loopback only" in done.stderr
+
+
+def run_cli(*args, cwd=ROOT, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "kit", *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_lint_exits_non_zero_on_errors_and_names_the_place(tmp_path):
+    clean = run_cli("lint", "data/processors/starter.json")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    config = json.loads((ROOT / "data/processors/starter.json").read_text())
+    config["processors"][0]["filters"] = config["processors"][0].pop("filter")  # the classic typo
+    config["processors"][0]["updates"][0]["values"][0]["regexMatch"] = "([a-z"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(config, indent=2))
+    done = run_cli("lint", str(broken))
+    assert done.returncode == 1
+    assert "unknown key 'filters'" in done.stdout and "did you mean 'filter'" in done.stdout
+    assert "processors[0].updates[0].values[0].regexMatch" in done.stdout
+    assert re.search(r"broken\.json:\d+:\d+", done.stdout)
+
+
+def test_preview_prints_a_summary_and_writes_html_and_excel(tmp_path):
+    html_out, xlsx_out = tmp_path / "preview.html", tmp_path / "preview.xlsx"
+    done = run_cli(
+        "preview", "data/processors/starter.json", "data/ldif/starter.json", "--out", str(html_out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Fact sheets: 3 created" in done.stdout and "no workspace given" in done.stdout
+    page = html_out.read_text()
+    assert "HR Service - 1.8.4" in page and "<table" in page
+    done = run_cli(
+        "preview", "data/processors/starter.json", "data/ldif/starter.json", "--live", "--out", str(xlsx_out)
+    )
+    assert done.returncode == 0, done.stderr
+    import openpyxl
+
+    book = openpyxl.load_workbook(xlsx_out)
+    assert "writes" in book.sheetnames
+    values = [cell.value for row in book["writes"].iter_rows() for cell in row]
+    assert "HR Service - 1.8.4" in values
+
+
+def test_preview_of_malformed_json_says_line_and_column(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"processors": [\n  {"processorType": "inboundFactSheet",}\n]}')
+    done = run_cli("preview", str(bad), "data/ldif/starter.json")
+    assert done.returncode == 1
+    assert re.search(r"bad\.json:2:\d+: malformed JSON", done.stderr), done.stderr
+
+
+def test_scope_check_runs_against_the_sandbox():
+    done = run_cli("scope", "data/processors/starter.json", "data/ldif/starter.json", "--live")
+    assert done.returncode == 0, done.stderr
+    assert "3 processor(s) match 5 (item, processor) pairs" in done.stdout
+    assert re.search(r"Apps from Deployments\s+inboundFactSheet\s+0\s+True\s+2", done.stdout), done.stdout
