@@ -39,6 +39,14 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"Integration API runs: {len(runs)} ({finished:.0%} finished)")
     print(f"Snapshot written to {path.resolve()} in {time.perf_counter() - started:.1f} s")
     print(f"Read it back with: kit.load_snapshot({str(path)!r})")
+    samples = Path(__file__).resolve().parents[1] / "data"
+    config, ldif = samples / "processors" / "starter.json", samples / "ldif" / "starter.json"
+    if config.is_file() and ldif.is_file():
+        from kit.integration.views import LiveView
+
+        root = samples.parent
+        print(f"\nPreview of {config.relative_to(root)} with {ldif.relative_to(root)} (nothing is written):")
+        print(kit.preview(config, ldif, workspace=LiveView(ws)).summary())
     return 0
 
 

@@ -14,10 +14,8 @@ from typing import Any
 from kit.integration.plan import DocumentWrite
 
 from .configuration import Compiler
-from .identifiers import IdentifierTemplate
 from .metamodel import FieldInfo, FieldModel
-from .processor import Processor
-from .values import evaluate_updates
+from .scoped import ScopedProcessor
 from .warnings import Category
 
 __all__ = ["DocumentProcessor"]
@@ -39,32 +37,17 @@ def document_key(key: str) -> FieldInfo | str:
     return _KEYS.get(key) or f"Key '{key}' is not supported by inboundDocument (keys: {', '.join(_KEYS)})"
 
 
-class DocumentProcessor(Processor):
+class DocumentProcessor(ScopedProcessor):
     processor_type = "inboundDocument"
+    key_check = staticmethod(document_key)
 
     def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
-        self.identifier = IdentifierTemplate(raw.get("identifier"), compiler, path + ".identifier")
-        if self.identifier.is_empty:
-            compiler.problem(path + ".identifier", "inboundDocument needs an identifier")
-        self.updates = self.compile_updates(raw, compiler, path, document_key)
+        super().compile(raw, compiler, model, path)
         self.action = "delete" if str(raw.get("mode") or "").lower() == "delete" else "createOrUpdate"
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         content_id = item.get("id")
-        found = self.identifier.resolve(
-            run, self, ctx, content_id, None, may_create=False, optional=self.optional
-        )
-        if found is None:
-            return
-        for sheet in found.sheets:
-            self.with_lx(run, ctx, sheet)
-            try:
-                values = {
-                    k: v
-                    for k, _, v, _ in evaluate_updates(self.updates, run, self, ctx, content_id, document_key)
-                }
-            finally:
-                ctx["lx"] = None
+        for sheet, values in self.found_values(run, ctx, content_id):
             name = values.pop("name", None)
             if name in (None, ""):
                 run.warn(

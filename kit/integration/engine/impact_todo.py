@@ -17,10 +17,10 @@ from kit.integration.juel import JuelEvaluationError, coerce_to_string
 from kit.integration.plan import ImpactWrite, ToDoWrite
 
 from .configuration import Compiler
-from .identifiers import IdentifierTemplate
 from .metamodel import FieldInfo, FieldModel
 from .processor import Processor
 from .records import sheet_ref
+from .scoped import ScopedProcessor
 from .values import evaluate_updates
 from .warnings import Category
 
@@ -57,31 +57,12 @@ def todo_key(key: str) -> FieldInfo | str:
     )
 
 
-class ImpactProcessor(Processor):
+class ImpactProcessor(ScopedProcessor):
     processor_type = "inboundImpact"
-
-    def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
-        self.identifier = IdentifierTemplate(raw.get("identifier"), compiler, path + ".identifier")
-        if self.identifier.is_empty:
-            compiler.problem(path + ".identifier", "inboundImpact needs an identifier")
-        self.updates = self.compile_updates(raw, compiler, path, impact_key)
+    key_check = staticmethod(impact_key)
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
-        content_id = item.get("id")
-        found = self.identifier.resolve(
-            run, self, ctx, content_id, None, may_create=False, optional=self.optional
-        )
-        if found is None:
-            return
-        for sheet in found.sheets:
-            self.with_lx(run, ctx, sheet)
-            try:
-                values = {
-                    k: v
-                    for k, _, v, _ in evaluate_updates(self.updates, run, self, ctx, content_id, impact_key)
-                }
-            finally:
-                ctx["lx"] = None
+        for sheet, values in self.found_values(run, ctx, item.get("id")):
             run.writes.append(ImpactWrite(self.origin(run, item), sheet.ref, values))
             run.count_mutation(self)
         self.collect_variables(run, ctx, item)

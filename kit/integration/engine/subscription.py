@@ -17,11 +17,8 @@ from typing import Any
 
 from kit.integration.plan import SubscriptionWrite
 
-from .configuration import Compiler
-from .identifiers import IdentifierTemplate
-from .metamodel import FieldInfo, FieldModel
-from .processor import Processor
-from .values import evaluate_updates
+from .metamodel import FieldInfo
+from .scoped import ScopedProcessor
 from .warnings import Category
 
 __all__ = ["SubscriptionProcessor"]
@@ -57,34 +54,14 @@ def role_names(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-class SubscriptionProcessor(Processor):
+class SubscriptionProcessor(ScopedProcessor):
     processor_type = "inboundSubscription"
-
-    def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
-        self.identifier = IdentifierTemplate(raw.get("identifier"), compiler, path + ".identifier")
-        if self.identifier.is_empty:
-            compiler.problem(path + ".identifier", "inboundSubscription needs an identifier")
-        self.updates = self.compile_updates(raw, compiler, path, subscription_key)
+    key_check = staticmethod(subscription_key)
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         content_id = item.get("id")
-        found = self.identifier.resolve(
-            run, self, ctx, content_id, None, may_create=False, optional=self.optional
-        )
-        if found is None:
-            return
         state = run.state
-        for sheet in found.sheets:
-            self.with_lx(run, ctx, sheet)
-            try:
-                values = {
-                    k: v
-                    for k, _, v, _ in evaluate_updates(
-                        self.updates, run, self, ctx, content_id, subscription_key
-                    )
-                }
-            finally:
-                ctx["lx"] = None
+        for sheet, values in self.found_values(run, ctx, content_id):
             email = values.get("user") or values.get("newUser.email") or values.get("newUser")
             kind = values.get("subscriptionType")
             if not email or not kind:
