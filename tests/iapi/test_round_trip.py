@@ -13,7 +13,7 @@ import kit
 from kit.client import LeanIXClient
 from kit.config import Secret
 from kit.iapi_runs import DeletionsNotConfirmed
-from kit.integration.plan import FieldWrite, RelationWrite, StatusWrite
+from kit.integration.plan import FieldWrite, RelationWrite, StatusWrite, TagWrite
 from kit.integration.views import LiveView
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.workspace import Workspace
@@ -172,3 +172,33 @@ def test_deletion_scope_is_shown_and_confirmed_before_a_real_run(fresh):
         == doomed
     )
     assert projects.loc[keep["id"], "status"] == "ACTIVE"
+
+
+def test_tags_written_by_a_real_run_are_the_predicted_ones(fresh):
+    server, ws = fresh
+    config, ldif = starter()
+    config["processors"].append(
+        {
+            "processorType": "inboundTag",
+            "processorName": "Cluster tags",
+            "run": 1,
+            "filter": {"exactType": "Cluster"},
+            "identifier": {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}},
+            "forEach": "${data.tags}",
+            "updates": [
+                {"key": {"expr": "name"}, "values": [{"expr": "${integration.valueOfForEach}"}]},
+                {"key": {"expr": "group.name"}, "values": [{"expr": "Cluster maturity"}]},
+            ],
+        }
+    )
+    prediction = kit.preview(config, ldif, workspace=LiveView(ws))
+    predicted = {
+        (w.group, w.tag) for w in prediction.plan.writes if isinstance(w, TagWrite) and w.action == "add"
+    }
+    assert predicted == {("Cluster maturity", "Important"), ("Cluster maturity", "Mature")}
+    before = ws.tags("ITComponent")
+    assert ws.run(config, ldif, test=False).status == "FINISHED"
+    after = ws.tags("ITComponent")
+    added = after.merge(before, how="left", indicator=True).query("_merge == 'left_only'")
+    assert set(added["name"]) == {"westeurope"}
+    assert set(zip(added["tagGroup"], added["tag"], strict=True)) == predicted

@@ -468,9 +468,9 @@ _UNUSUAL_MARK = object()
 
 
 def raw_evaluator(template: Any) -> Callable[[Any], Any]:
-    """The template's compiled closure (skipping the error-decorating wrapper; callers re-run failures through
-    ``Template.evaluate`` to report them), or ``evaluate`` itself."""
-    return getattr(template, "_run", None) or template.evaluate
+    """The template's compiled closure (``Template.raw``: no error decoration; callers re-run failures through
+    ``Template.evaluate`` to report them); stand-ins without one (constants) give ``evaluate``."""
+    return getattr(template, "raw", None) or template.evaluate
 
 
 def _replacer(spec: tuple[str, str]) -> Callable[[str], str]:

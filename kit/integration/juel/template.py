@@ -26,7 +26,7 @@ _EMPTY: Mapping[str, Any] = {}
 class Template:
     """A compiled template. Immutable and safe to share between threads; build it with :func:`compile_template`."""
 
-    __slots__ = ("_run", "functions", "identifiers", "is_expression", "is_literal", "text")
+    __slots__ = ("functions", "identifiers", "is_expression", "is_literal", "raw", "text")
 
     text: str
     #: True when the template is exactly one ``${...}`` (the result keeps its type).
@@ -37,6 +37,9 @@ class Template:
     identifiers: frozenset[str]
     #: Qualified names of the functions called (``helper:toList``, ...).
     functions: frozenset[str]
+    #: The compiled closure itself, for hot loops: same value as :meth:`evaluate`, but errors come out
+    #: undecorated (any exception type); re-run a failure through :meth:`evaluate` to report it.
+    raw: Evaluator
 
     def __init__(
         self,
@@ -49,7 +52,7 @@ class Template:
         functions: frozenset[str],
     ) -> None:
         self.text = text
-        self._run = run
+        self.raw = run
         self.is_expression = is_expression
         self.is_literal = is_literal
         self.identifiers = identifiers
@@ -60,7 +63,7 @@ class Template:
         if context is None:
             context = _EMPTY
         try:
-            return self._run(context)
+            return self.raw(context)
         except JuelEvaluationError as exc:
             if exc.expression is None:
                 exc.expression = self.text
