@@ -69,9 +69,21 @@ def values_at(nodes: Sequence[dict], source: tuple[str, ...]) -> list[Any]:
     return values
 
 
+_LEAF_TYPES = {"Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_()}
+_VIA_ARROW = {"string", "category", "datetime", *_LEAF_TYPES}
+
+
+def _struct_type(tree: dict[str, Any]) -> pa.StructType:
+    return pa.struct([pa.field(k, _struct_type(v) if isinstance(v, dict) else v) for k, v in tree.items()])
+
+
 class FrameBuilder:
     """Builds a frame page by page: each page's values are converted while its nodes are still in the CPU
-    cache, and the page's dicts can be dropped right after (memory stays at one page of JSON)."""
+    cache, and the page's dicts can be dropped right after (memory stays at one page of JSON).
+
+    The values are read out of the nodes by Arrow's C converter into one struct array per chunk (every
+    declared path at once); a chunk Arrow refuses (a value of an unexpected type) is read in Python instead.
+    """
 
     CHUNK = 1000
 
@@ -82,12 +94,50 @@ class FrameBuilder:
         self._categories = [
             _Categories(c.categories) if c.dtype == "category" else None for c in self.columns
         ]
+        tree: dict[str, Any] = {}
+        self._paths: dict[int, list[int]] = {}  # column index -> child indices inside the struct
+        for index, column in enumerate(self.columns):
+            if column.dtype in _VIA_ARROW and self._fits(tree, column.source):
+                leaf = _LEAF_TYPES.get(column.dtype, pa.large_string())
+                node = tree
+                for name in column.source[:-1]:
+                    node = node.setdefault(name, {})
+                node[column.source[-1]] = leaf
+                self._paths[index] = []
+        self._struct = _struct_type(tree) if tree else None
+        for index in self._paths:  # positions are final once every path is in the tree
+            node, positions = tree, []
+            for name in self.columns[index].source:
+                positions.append(list(node).index(name))
+                node = node[name]
+            self._paths[index] = positions
+
+    @staticmethod
+    def _fits(tree: dict[str, Any], source: tuple[str, ...]) -> bool:
+        """A path can join the struct unless it would make a leaf also a parent (or the reverse)."""
+        node: Any = tree
+        for name in source[:-1]:
+            node = node.get(name, {})
+            if not isinstance(node, dict):
+                return False
+        return not isinstance(node.get(source[-1]), dict)
 
     def add(self, nodes: Sequence[dict]) -> FrameBuilder:
         for start in range(0, len(nodes), self.CHUNK):
             chunk = nodes[start : start + self.CHUNK]
-            for column, chunks, categories in zip(self.columns, self._chunks, self._categories, strict=True):
-                values = values_at(chunk, column.source)
+            struct = None
+            if self._struct is not None:
+                try:
+                    struct = pa.array(chunk, type=self._struct)
+                except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+                    struct = None  # unexpected value types: the Python path copes (or says what is wrong)
+            for index, (column, chunks, categories) in enumerate(
+                zip(self.columns, self._chunks, self._categories, strict=True)
+            ):
+                if struct is not None and index in self._paths:
+                    values = pc.struct_field(struct, self._paths[index])  # parent nulls propagate
+                else:
+                    values = values_at(chunk, column.source)
                 chunks.append(categories.codes(values) if categories else _chunk(values, column.dtype))
             self.rows += len(chunk)
         return self
@@ -109,9 +159,10 @@ class _Categories:
         self.known: list[Any] = list(declared or ())
         self.position: dict[Any, int] = {c: i for i, c in enumerate(self.known)}
 
-    def codes(self, values: list[Any]) -> np.ndarray:
+    def codes(self, values: list[Any] | pa.Array) -> np.ndarray:
         try:
-            encoded = pa.array(values, type=pa.string()).dictionary_encode()
+            array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+            encoded = array.dictionary_encode()
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # not strings: encode in Python
             encoded = None
         distinct = encoded.dictionary.to_pylist() if encoded is not None else list(set(values) - {None})
@@ -136,13 +187,15 @@ class _Categories:
         return pd.Categorical.from_codes(codes, categories=self.known, ordered=ordered)
 
 
-def _chunk(values: list[Any], dtype: str) -> Any:
+def _chunk(values: list[Any] | pa.Array, dtype: str) -> Any:
+    arrow = isinstance(values, pa.Array)
     if dtype in _NULLABLE:
-        return pa.array(values, type=_NULLABLE[dtype][1])
+        return values if arrow else pa.array(values, type=_NULLABLE[dtype][1])
     if dtype == "datetime":
         try:
-            return pc.cast(pa.array(values, type=pa.string()), _UTC)
+            return pc.cast(values if arrow else pa.array(values, type=pa.string()), _UTC)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # dates without a zone, mixed forms: pandas parses them
+            values = values.to_pylist() if arrow else values
             parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
             return pa.array(parsed.dt.as_unit("us"), type=_UTC)
     if dtype == "timedelta":
