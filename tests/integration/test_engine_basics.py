@@ -660,3 +660,20 @@ def test_write_to_ldif_builds_the_output_ldif() -> None:
         ("b", "JUEL_EVALUATION"),
         ("b", "NO_VALUE_FOUND"),
     ]
+
+
+def test_an_ldif_without_direction_binds_as_inbound_like_the_api_default():
+    from kit.integration.engine import bind
+
+    config = {
+        "connectorType": "c",
+        "connectorId": "i",
+        "connectorVersion": "1.0.0",
+        "processingDirection": "inbound",
+        "processors": [],
+    }
+    ldif = {"connectorType": "c", "connectorId": "i", "connectorVersion": "1.0.0", "lxVersion": "1.0.0"}
+    assert bind(config, ldif) is config
+    outbound = {**config, "processingDirection": "outbound"}
+    with pytest.raises(Exception, match="processingDirection differs"):
+        bind(outbound, ldif)

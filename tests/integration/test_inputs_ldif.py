@@ -149,3 +149,15 @@ def test_many_bad_items_report_positions_quickly() -> None:
     last = caught.value.issues[-1]
     # json.dumps(indent=1): 7 header lines, then 5 lines per item with "id" on the third
     assert (last.path, last.line, last.column) == ("content[19999].id", 7 + 5 * 19_999 + 3, 10)
+
+
+def test_the_documented_pure_cleanup_ldif_loads_as_inbound() -> None:
+    cleanup = {  # reference §6.7: empty processors + empty content = delete what the scopes hold
+        "connectorId": "subscription",
+        "connectorType": "subscription",
+        "connectorVersion": "1.0.0",
+        "content": [],
+        "lxVersion": "1.0.0",
+    }
+    ldif = load_ldif(cleanup)
+    assert (ldif.direction, ldif.mode, ldif.content) == ("inbound", "partial", [])

@@ -28,10 +28,13 @@ def semantic_version(text: Any) -> tuple[int, int, int] | None:
     return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
+_DEFAULTS = {"processingMode": "partial", "processingDirection": "inbound"}  # the API's defaults
+
+
 def _folded(mapping: Mapping[str, Any], key: str) -> str:
     value = mapping.get(key)
-    if value is None and key == "processingMode":
-        value = "partial"
+    if value is None:
+        value = _DEFAULTS.get(key)
     return str(value).lower() if value is not None else ""
 
 

@@ -57,9 +57,9 @@ def config_direction(data: Mapping[str, Any]) -> str:
         return direction.lower()
     processors = data.get("processors")
     kinds = (
-        {p.get("processorType") for p in processors if isinstance(p, dict)}
+        [p.get("processorType") for p in processors if isinstance(p, dict)]
         if isinstance(processors, list)
-        else set()
+        else []
     )
     directions = {PROCESSOR_TYPES[k].direction for k in kinds if isinstance(k, str) and k in PROCESSOR_TYPES}
     return "outbound" if directions == {"outbound"} else "inbound"

@@ -95,7 +95,8 @@ _define(
         "lxVersion": Key("string", required=True, max_length=500),
         "lxWorkspace": _HEADER,
         "description": _HEADER,
-        "processingDirection": Key("string", required=True, enum=("inbound", "outbound"), ignore_case=True),
+        # documented as mandatory, but the vendor's own "pure cleanup" LDIF omits it; the API defaults to inbound
+        "processingDirection": Key("string", enum=("inbound", "outbound"), ignore_case=True),
         "processingMode": Key("string", enum=("partial", "full"), ignore_case=True),
         "customFields": MAP,
         "chunkInformation": Key("ChunkInformation"),
