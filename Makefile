@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/fetch.py
+	$(PY) benchmarks/preview.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
