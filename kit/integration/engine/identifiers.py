@@ -16,7 +16,6 @@ be resolved (WORKSPACE_REQUIRED warning).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +24,7 @@ from kit.integration.juel import JuelEvaluationError, coerce_to_string, java_rep
 from .configuration import Compiler
 from .context import Lx
 from .state import SheetState
-from .values import raw_evaluator, truthy
+from .values import json_list, raw_evaluator, truthy
 from .warnings import Category
 
 __all__ = ["IdentifierSetTemplate", "IdentifierTemplate", "Resolution", "ScopeTemplate"]
@@ -404,14 +403,10 @@ class IdentifierSetTemplate:
         if result is None:
             return []
         if isinstance(result, str):
+            parsed = json_list(result)
+            if parsed is not None:
+                return [_text(v).strip() for v in parsed if v is not None and _text(v).strip()]
             text = result.strip()
-            if text.startswith("["):
-                try:
-                    parsed = json.loads(text)
-                except ValueError:
-                    parsed = None
-                if isinstance(parsed, list):
-                    return [_text(v).strip() for v in parsed if v is not None and _text(v).strip()]
             return [text] if text else []
         if isinstance(result, list | tuple):
             return [_text(v).strip() for v in result if v is not None and _text(v).strip()]

@@ -257,6 +257,15 @@ def _juel_message(update: UpdateTemplate, exc: JuelEvaluationError, key: str | N
     return f"Expression failed for {where}: {exc.reason}"
 
 
+def _warn_juel(
+    run: Any, processor: Any, content_id: Any, update: UpdateTemplate, exc: JuelEvaluationError, key: str
+) -> None:
+    """One JUEL_EVALUATION warning for a value of ``key`` that failed (processing goes on)."""
+    run.warn(
+        processor, content_id, Category.JUEL_EVALUATION, _juel_message(update, exc, key), str(exc), key=key
+    )
+
+
 def _evaluate_one(
     update: UpdateTemplate,
     run: Any,
@@ -381,14 +390,7 @@ def _candidates(
                     cache[value.slot] = results
         except JuelEvaluationError as exc:
             failed = True
-            run.warn(
-                processor,
-                content_id,
-                Category.JUEL_EVALUATION,
-                _juel_message(update, exc, key),
-                str(exc),
-                key=key,
-            )
+            _warn_juel(run, processor, content_id, update, exc, key)
             continue
         if value.kind == _OBJECT:
             candidates.append(results)
@@ -408,14 +410,7 @@ def _candidates(
                         text = java_replace_all(text, *replace)
                     except JuelEvaluationError as exc:
                         failed = True
-                        run.warn(
-                            processor,
-                            content_id,
-                            Category.JUEL_EVALUATION,
-                            _juel_message(update, exc, key),
-                            str(exc),
-                            key=key,
-                        )
+                        _warn_juel(run, processor, content_id, update, exc, key)
                         continue
                 element = text
             candidates.append(element)
@@ -660,19 +655,24 @@ def _check_choice(info: FieldInfo, text: str) -> str:
     return text
 
 
+def json_list(text: str) -> list[Any] | None:
+    """``text`` parsed as a JSON list (iAPI accepts lists written as JSON strings), or None."""
+    text = text.strip()
+    if not text.startswith("["):
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, list) else None
+
+
 def _to_list(value: Any) -> list[Any]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, list):
-                return parsed
-        return [value]
+        parsed = json_list(value)
+        return parsed if parsed is not None else [value]
     if isinstance(value, list | tuple):
         out: list[Any] = []
         for item in value:
