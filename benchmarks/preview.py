@@ -11,6 +11,8 @@ a field, tags from a comma list through ``forEach``). Reports:
   growth of the process's peak RSS during the timed run);
 - compiled-once against re-parsed JUEL: the configuration's templates evaluated on sample items with the
   compiled templates, and again compiling each template afresh for every use (no cache), as a ratio;
+- LDIF loading: ``load_ldif`` on the serialised LDIF (validation, JSON-path positions on demand) against
+  a bare ``json.loads`` of the same text, as a ratio;
 - the preview on top (frames built from the plan), for reference.
 
 Run: ``.venv/bin/python benchmarks/preview.py [--items 100000]``; results go to benchmarks/results/preview.json.
@@ -238,6 +240,27 @@ def juel_ratio(config: dict[str, Any], ldif: dict[str, Any], sample: int) -> dic
     }
 
 
+def ldif_load_ratio(ldif: dict[str, Any]) -> dict[str, Any]:
+    from kit.integration.inputs import load_ldif
+
+    text = json.dumps(ldif, indent=1)
+    best_plain = best_kit = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        json.loads(text)
+        best_plain = min(best_plain, time.perf_counter() - start)
+        start = time.perf_counter()
+        loaded = load_ldif(text)
+        best_kit = min(best_kit, time.perf_counter() - start)
+    return {
+        "content_items": len(loaded.content),
+        "megabytes": round(len(text) / 1e6, 1),
+        "json_loads_seconds": round(best_plain, 3),
+        "load_ldif_seconds": round(best_kit, 3),
+        "load_ldif_over_json_loads_ratio": round(best_kit / best_plain, 2),
+    }
+
+
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -311,6 +334,7 @@ def main() -> None:
     }
     del kept
     figures["juel"] = juel_ratio(config, ldif, sample=2000)
+    figures["ldif_load"] = ldif_load_ratio(ldif)
 
     if not args.no_preview:
         from kit.integration.preview import preview
