@@ -47,6 +47,14 @@ def _demo(args: argparse.Namespace) -> int:
         root = samples.parent
         print(f"\nPreview of {config.relative_to(root)} with {ldif.relative_to(root)} (nothing is written):")
         print(kit.preview(config, ldif, workspace=LiveView(ws)).summary())
+    if not args.no_report:
+        from kit.reports import run_report
+
+        print("\nRunning the explore notebook on the snapshot (papermill, offline HTML)…")
+        largest = sorted(counts, key=lambda name: -counts[name])[:5]
+        parameters = {"snapshot": str(path.resolve()), "types": largest}
+        record = run_report("explore", parameters, out=Path(args.out) / "reports")
+        print(f"Report written to {record.html_path.resolve()} ({record.duration_seconds:.1f} s)")
     return 0
 
 
@@ -79,17 +87,9 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _workspace_view(args: argparse.Namespace):
     """The workspace a preview reads: a snapshot, the live workspace (or sandbox), or none."""
-    if args.snapshot:
-        import kit
-        from kit.integration.views import SnapshotView
+    from kit.integration.views import open_view
 
-        return SnapshotView(kit.load_snapshot(args.snapshot))
-    if args.live:
-        import kit
-        from kit.integration.views import LiveView
-
-        return LiveView(kit.connect(progress=False))
-    return None
+    return open_view(args.snapshot or ("live" if args.live else None))
 
 
 def _preview(args: argparse.Namespace) -> int:
@@ -128,6 +128,59 @@ def _scope(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parameter_value(text: str):
+    """``-p NAME VALUE``: VALUE as JSON when it parses (14, true, ["Application"]), else the plain string."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _parameters_file(path: str) -> dict:
+    import yaml
+
+    class NoDates(yaml.SafeLoader):
+        """YAML without implicit dates: '2026-11-01' stays a string, as it would in the notebook."""
+
+    NoDates.yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=NoDates)  # noqa: S506 - a SafeLoader
+    except (OSError, yaml.YAMLError) as exc:
+        raise LxkitError(f"cannot read parameters from {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise LxkitError(
+            f"{path} must hold a mapping of parameter names to values, not {type(data).__name__}"
+        )
+    return data
+
+
+def _report(args: argparse.Namespace) -> int:
+    from kit.reports import list_notebooks, notebook_parameters, run_report
+
+    if args.list or not args.notebook:
+        for path in list_notebooks():
+            print(path.stem)
+            for name, info in notebook_parameters(path).items():
+                print(f"  {name}: {info['type']} = {info['default']}  # {info['help']}")
+        return 0 if args.list else 2
+    parameters = {}
+    for path in args.parameters_file or []:
+        parameters.update(_parameters_file(path))
+    parameters.update({name: _parameter_value(value) for name, value in args.parameter or []})
+    record = run_report(args.notebook, parameters, out=args.out, html=not args.no_html)
+    print(f"Report {record.notebook} finished in {record.duration_seconds:.1f} s")
+    if record.html_path:
+        print(f"HTML:     {record.html_path.resolve()}")
+    print(f"Notebook: {record.notebook_path.resolve()}")
+    print(f"Record:   {(record.directory / 'run.json').resolve()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lxkit", description="SAP LeanIX notebook kit.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -135,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="fetch the embedded sandbox into DataFrames and save a snapshot")
     demo.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace")
-    demo.add_argument("--out", default="out", help="folder for the snapshot (default: out)")
+    demo.add_argument("--out", default="out", help="folder for the snapshot and report (default: out)")
+    demo.add_argument("--no-report", action="store_true", help="skip the notebook report")
     demo.set_defaults(func=_demo)
 
     sandbox = commands.add_parser("sandbox", help="the local LeanIX-compatible sandbox")
@@ -178,6 +232,29 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("ldif")
     add_workspace_options(scope)
     scope.set_defaults(func=_scope)
+
+    report = commands.add_parser(
+        "report",
+        help="run a notebook headless: executed notebook, offline HTML and a run record",
+        description="Run NOTEBOOK (a kit notebook's name or an .ipynb path) with papermill. The API token comes "
+        "from LEANIX_API_TOKEN in the environment or .env, never from a parameter. Exit code 0 when every cell "
+        "ran, 1 when one raised (its outputs and record are kept).",
+    )
+    report.add_argument("notebook", nargs="?", help="explore, processor_preview, run_health, or a path")
+    report.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), help="VALUE as JSON or text"
+    )
+    report.add_argument(
+        "-f",
+        "--parameters-file",
+        action="append",
+        metavar="FILE.yaml",
+        help="parameters from YAML (before -p)",
+    )
+    report.add_argument("--out", default="reports", help="folder for the reports (default: reports)")
+    report.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    report.add_argument("--list", action="store_true", help="list the kit's notebooks and their parameters")
+    report.set_defaults(func=_report)
     return parser
 
 

@@ -47,6 +47,14 @@ def test_demo_fetches_the_sandbox_and_says_where_the_snapshot_is(tmp_path):
     snap = kit.load_snapshot(where)
     assert snap.manifest["factSheets"] == {t: c for t, c in expected.items() if c}
     assert "embedded lxkit sandbox" in done.stderr
+    report = Path(re.search(r"Report written to (\S+\.html)", done.stdout).group(1))
+    record = json.loads((report.parent / "run.json").read_text())
+    largest = sorted(snap.manifest["factSheets"].items(), key=lambda kv: -kv[1])[:5]
+    assert record["status"] == "succeeded"
+    assert record["parameters"]["types"] == [name for name, _count in largest]
+    executed = (report.parent / "explore.ipynb").read_text()
+    active = sum(len(snap.factsheets(name)) for name, _count in largest)  # archived ones are left out
+    assert f"{active:,} fact sheets of 5 types" in executed
 
 
 def test_sandbox_serve_answers_real_clients():
@@ -149,3 +157,38 @@ def test_scope_check_runs_against_the_sandbox():
     assert done.returncode == 0, done.stderr
     assert "3 processor(s) match 5 (item, processor) pairs" in done.stdout
     assert re.search(r"Apps from Deployments\s+inboundFactSheet\s+0\s+True\s+2", done.stdout), done.stdout
+
+
+def test_report_command_runs_a_notebook_with_typed_parameters(tmp_path, sandbox):
+    env = clean_env() | {"LEANIX_HOST": sandbox.url, "LEANIX_API_TOKEN": SANDBOX_TOKEN}
+    (tmp_path / "params.yaml").write_text("types: [Project]\ninclude_archived: false\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "report", "explore", "-f", "params.yaml", "-p", "include_archived", "true",
+         "--out", "reports", "--no-html"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    record_path = Path(re.search(r"Record:\s+(\S+)", done.stdout).group(1))
+    record = json.loads(record_path.read_text())
+    assert record["parameters"] == {"types": ["Project"], "include_archived": True}
+    assert record["html_path"] is None and record["workspace"] == sandbox.url
+    projects = count_of(sandbox, "Project")
+    assert f"{projects:,} fact sheets of 1 types" in (record_path.parent / "explore.ipynb").read_text()
+
+
+def count_of(sandbox, type_name: str) -> int:
+    with LeanIXClient(sandbox.url, Secret(SANDBOX_TOKEN)) as client:
+        return len(kit.Workspace(client, progress=False).factsheets(type_name, include_archived=True))
+
+
+def test_report_command_refuses_an_unknown_parameter_and_lists_the_known_ones(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "report", "run_health", "-p", "dayz", "3", "--out", "reports"],
+        cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "run_health.ipynb has no parameter 'dayz'; its parameters are: days" in done.stderr
+    assert not (tmp_path / "reports").exists()
+    listed = run_cli("report", "--list", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert "processor_preview\n  config_path: str = " in listed.stdout

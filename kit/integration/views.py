@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from kit.snapshot import Snapshot
     from kit.workspace import Workspace
 
-__all__ = ["LiveView", "NodesView", "RecordView", "SnapshotView", "ViewTagResolver"]
+__all__ = ["LiveView", "NodesView", "RecordView", "SnapshotView", "ViewTagResolver", "open_view"]
 
 Record = Mapping[str, Any]
 OTHER_TAGS = "Other tags"
@@ -563,3 +563,18 @@ def _external_index(records: Iterable[Record]) -> dict[tuple[str, str], Record]:
                 if held is None or (held.get("status") == "ARCHIVED" and rec.get("status") != "ARCHIVED"):
                     index[key] = rec
     return index
+
+
+def open_view(spec: str | None) -> RecordView | None:
+    """The workspace a preview reads, from a notebook parameter or a CLI option.
+
+    ``"live"``: the configured workspace (the embedded sandbox when none is); ``""``, ``"none"`` or ``None``:
+    no workspace (deletions and searches cannot be computed); anything else: a snapshot folder.
+    """
+    import kit
+
+    if spec is None or spec.strip().lower() in ("", "none"):
+        return None
+    if spec.strip().lower() == "live":
+        return LiveView(kit.connect(progress=False))
+    return SnapshotView(kit.load_snapshot(spec))

@@ -12,8 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = ["CONNECTORS", "RunHistory", "generate_runs"]
 
-REFERENCE_DAY = datetime(2026, 11, 1, tzinfo=UTC)
-
 
 @dataclass(frozen=True)
 class Connector:
@@ -99,6 +97,12 @@ WARNING_TEMPLATES = (
     ("Relation target '{ext}' does not exist; relation skipped", "RELATION_TARGET_MISSING", "WARNING"),
     ("GraphQL request failed: Validation error for field '{field}'", "GRAPHQL_ERROR", "ERROR"),
 )
+# How the demo history is shaped, so run-health reports have something to find: most runs finish with a few
+# warnings; one connector is flaky; one has failed the last nights in a row (an incident to alert on).
+FAILURE_RATES = {"jira-portfolio": 0.3}  # share of FAILED runs; others 0.06 (plus 0.04 STOPPED everywhere)
+FAILING_LAST_NIGHTS = {"servicenow-cmdb": 3}
+ERROR_WARNING_SHARE = 0.02  # of a finished run's warnings, how many are errors (GraphQL validation errors)
+
 FIELDS = ("businessCriticality", "lifecycle.active", "alias", "description", "technicalSuitability")
 
 
@@ -131,17 +135,23 @@ def _duration(seconds: float) -> str:
     return f"PT{seconds:.6f}S"
 
 
-def generate_runs(workspace_id: str, days: int = 90, seed: int = 7) -> RunHistory:
-    """Nightly runs of every connector for ``days`` days up to the reference day, plus manual re-runs."""
+def generate_runs(
+    workspace_id: str, days: int = 90, seed: int = 7, until: datetime | None = None
+) -> RunHistory:
+    """Nightly runs of every connector for the ``days`` days before ``until`` (default: today, UTC), plus
+    manual re-runs. The same seed and day give the same history; the window moves with the clock so that a
+    report of "the last 30 days" finds runs."""
     rng = random.Random(seed * 7919 + 11)
     history = RunHistory(configurations=[_configuration(c) for c in CONNECTORS])
-    start_day = REFERENCE_DAY - timedelta(days=days)
+    end = (until or datetime.now(UTC)).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_day = end - timedelta(days=days)
     for offset in range(days):
         day = start_day + timedelta(days=offset)
         for connector in CONNECTORS:
             if connector.connector_id == "jira-portfolio" and day.weekday() >= 5:
                 continue  # business days only
-            _add_run(history, rng, connector, day, workspace_id, manual=False)
+            failing = offset >= days - FAILING_LAST_NIGHTS.get(connector.connector_id, 0)
+            _add_run(history, rng, connector, day, workspace_id, manual=False, failing=failing)
             if rng.random() < 0.04:
                 _add_run(history, rng, connector, day + timedelta(hours=6), workspace_id, manual=True)
     history.runs.sort(key=lambda r: r["createdAt"])
@@ -153,12 +163,17 @@ def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def _add_run(history, rng, connector: Connector, day: datetime, workspace_id: str, manual: bool) -> None:
+def _add_run(
+    history, rng, connector: Connector, day: datetime, workspace_id: str, manual: bool, failing: bool = False
+) -> None:
     created = day.replace(hour=connector.hour) + timedelta(
         minutes=rng.randint(0, 20), seconds=rng.random() * 60
     )
     roll = rng.random()
-    status = "FINISHED" if roll < 0.86 else "FAILED" if roll < 0.94 else "STOPPED"
+    failure_rate = FAILURE_RATES.get(connector.connector_id, 0.06)
+    status = "FINISHED" if roll < 0.96 - failure_rate else "FAILED" if roll < 0.96 else "STOPPED"
+    if failing:
+        status = "FAILED"
     items = max(1, int(rng.gauss(connector.items, connector.items * 0.08)))
     if status != "FINISHED":
         items = int(items * rng.uniform(0.05, 0.7))
@@ -167,7 +182,7 @@ def _add_run(history, rng, connector: Connector, day: datetime, workspace_id: st
     started, finished = created + pending, created + pending + busy
     run_id, sync_id = _uuid(rng), _uuid(rng)
     warning_count = int(rng.expovariate(1 / 18)) if status == "FINISHED" else rng.randint(5, 160)
-    warnings = [_warning(rng, connector) for _ in range(warning_count)]
+    warnings = [_warning(rng, connector, errors=status != "FINISHED") for _ in range(warning_count)]
     errors = sum(1 for w in warnings if w["status"] == "ERROR")
     per_processor = _split(rng, items, len(connector.processors))
     processor_stats = []
@@ -276,8 +291,12 @@ def _add_run(history, rng, connector: Connector, day: datetime, workspace_id: st
     ]
 
 
-def _warning(rng: random.Random, connector: Connector) -> dict:
-    message, category, status = rng.choice(WARNING_TEMPLATES)
+def _warning(rng: random.Random, connector: Connector, errors: bool) -> dict:
+    """One warning; a failed run's are often errors, a finished run's rarely (ERROR_WARNING_SHARE)."""
+    if errors or rng.random() < ERROR_WARNING_SHARE:
+        message, category, status = rng.choice(WARNING_TEMPLATES)
+    else:
+        message, category, status = rng.choice(WARNING_TEMPLATES[:-1])
     index = rng.randrange(len(connector.processors))
     ext = f"{connector.connector_id}-{rng.randint(1000, 9999)}"
     return {

@@ -1,0 +1,128 @@
+"""Inventory KPIs from fact sheet frames: counts, completeness, lifecycle health (pure pandas, no I/O).
+
+Each function takes the frames ``ws.factsheets(type)`` (or a loaded snapshot) returns and works on a real
+workspace's frames as on the sandbox's: columns a workspace lacks are reported as missing, never assumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = ["NOT_SET", "fill_rates", "overview", "past_end_of_life", "value_counts"]
+
+NOT_SET = "(not set)"
+_META = ("id", "type", "rev", "createdAt", "updatedAt", "level", "displayName", "fullName")
+
+
+def _missing(column: pd.Series) -> pd.Series:
+    """True where a value is null, an empty string or an empty list."""
+    missing = column.isna()
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        texts = column.astype("string").str.strip()
+        missing = missing | (texts == "").fillna(False) | column.map(lambda v: isinstance(v, list) and not v)
+    return missing.astype(bool)
+
+
+def fill_rates(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """Per column: filled, missing and the fill rate (0..1), least filled first.
+
+    ``columns`` defaults to every column but identifiers and timestamps.
+    """
+    names = columns if columns is not None else [c for c in frame.columns if c not in _META]
+    unknown = [c for c in names if c not in frame.columns]
+    if unknown:
+        raise KeyError(f"no such column(s): {', '.join(unknown)}; the frame has {', '.join(frame.columns)}")
+    rows = []
+    for name in names:
+        missing = int(_missing(frame[name]).sum())
+        rows.append((name, len(frame) - missing, missing))
+    out = pd.DataFrame(rows, columns=["column", "filled", "missing"])
+    out["fill_rate"] = (out["filled"] / len(frame)).astype("Float64") if len(frame) else pd.NA
+    return out.sort_values(["fill_rate", "column"], kind="stable").reset_index(drop=True)
+
+
+def value_counts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Counts of each value of ``column``, categories in their declared order, then ``(not set)``."""
+    if column not in frame.columns:
+        raise KeyError(f"no column {column!r}; the frame has {', '.join(frame.columns)}")
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        counts = values.value_counts(sort=False).reindex(values.cat.categories, fill_value=0)
+        counts = counts[counts > 0]
+    else:
+        counts = values[~_missing(values)].astype(str).value_counts()
+    counts.index = counts.index.astype(str)
+    unset = int(_missing(values).sum())
+    if unset:
+        counts = pd.concat([counts, pd.Series({NOT_SET: unset})])
+    return counts.astype("int64").rename(column)
+
+
+def overview(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """One row per fact sheet type: how many, how complete, how current.
+
+    Columns: fact_sheets, archived, no_description, mean_completion, approved (quality seal share),
+    no_lifecycle, end_of_life (current phase ``endOfLife``), stale (not updated for a year).
+    Ratios are 0..1; a column a type lacks is ``<NA>``.
+    """
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    rows = []
+    for type_name, frame in frames.items():
+        n = len(frame)
+
+        def share(mask: pd.Series | None, n: int = n) -> object:
+            return float(mask.sum()) / n if mask is not None and n else pd.NA
+
+        def col(name: str, frame: pd.DataFrame = frame) -> pd.Series | None:
+            return frame[name] if name in frame.columns else None
+
+        status, seal, life, updated = col("status"), col("qualitySeal"), col("lifecycle"), col("updatedAt")
+        rows.append(
+            {
+                "type": type_name,
+                "fact_sheets": n,
+                "archived": int((status == "ARCHIVED").sum()) if status is not None else pd.NA,
+                "no_description": share(
+                    _missing(col("description")) if col("description") is not None else None
+                ),
+                "mean_completion": float(frame["completion"].mean())
+                if "completion" in frame.columns and n
+                else pd.NA,
+                "approved": share(seal == "APPROVED" if seal is not None else None),
+                "no_lifecycle": share(_missing(life) if life is not None else None),
+                "end_of_life": share(life == "endOfLife" if life is not None else None),
+                "stale": share(updated < now - pd.Timedelta(days=365) if updated is not None else None),
+            }
+        )
+    out = pd.DataFrame(rows).set_index("type")
+    for name in ("no_description", "mean_completion", "approved", "no_lifecycle", "end_of_life", "stale"):
+        out[name] = out[name].astype("Float64")
+    out["archived"] = out["archived"].astype("Int64")
+    return out.sort_values("fact_sheets", ascending=False, kind="stable")
+
+
+def past_end_of_life(
+    frame: pd.DataFrame, lifecycles: pd.DataFrame | None = None, now: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Fact sheets whose current lifecycle phase is ``endOfLife``, still in the inventory (not archived).
+
+    With the long ``ws.lifecycles(type)`` frame, adds ``end_of_life_since`` (the phase's start date) and
+    ``days_past`` (days since), most overdue first.
+    """
+    if "lifecycle" not in frame.columns:
+        raise KeyError("the frame has no 'lifecycle' column: fetch it with fields=[..., 'lifecycle']")
+    mask = frame["lifecycle"] == "endOfLife"
+    if "status" in frame.columns:
+        mask &= frame["status"] != "ARCHIVED"
+    columns = [c for c in ("id", "name", "lifecycle", "businessCriticality") if c in frame.columns]
+    out = frame.loc[mask.fillna(False).astype(bool), columns].reset_index(drop=True)
+    if lifecycles is None or out.empty:
+        return out
+    now = now if now is not None else pd.Timestamp.now(tz="UTC")
+    eol = lifecycles[lifecycles["phase"] == "endOfLife"][["id", "startDate"]]
+    out = out.merge(eol.rename(columns={"startDate": "end_of_life_since"}), on="id", how="left")
+    since = pd.to_datetime(out["end_of_life_since"], utc=True)
+    out["days_past"] = (now - since).dt.days.astype("Int64")
+    return out.sort_values("days_past", ascending=False, kind="stable").reset_index(drop=True)

@@ -1,0 +1,21 @@
+"""Views: plotly figures and ipywidgets built from the kit's DataFrames (no data fetching here).
+
+Reports render plain ``go.Figure`` objects: with ``PLOTLY_RENDERER=notebook`` (set by ``kit.reports``) they
+embed plotly.js once and show in offline HTML. Widgets are for interactive JupyterLab sessions only.
+"""
+
+from __future__ import annotations
+
+from kit.viz.charts import completion_by_type, fill_rates_chart, type_counts, value_counts
+from kit.viz.run_charts import durations_by_connector, status_per_day
+from kit.viz.widgets import explorer
+
+__all__ = [
+    "completion_by_type",
+    "durations_by_connector",
+    "explorer",
+    "fill_rates_chart",
+    "status_per_day",
+    "type_counts",
+    "value_counts",
+]
