@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/fetch.py
 	$(PY) benchmarks/preview.py
+	$(PY) benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -10,6 +10,8 @@ Design:
   folder is never half-written; a failed run keeps its executed notebook (with papermill's error markers),
   its HTML and its record, and the call raises :class:`ReportFailed` afterwards.
 - papermill's save-after-every-cell is off: it rewrites the whole notebook twice per cell (quadratic).
+- On POSIX the kernel talks over Unix sockets (ZeroMQ ``ipc``) beside its connection file rather than
+  loopback TCP ports: no ports to take, and ipykernel's "running over TCP without encryption" warning goes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 
 from kit._version import __version__
 from kit.config import load_settings
@@ -44,6 +47,15 @@ _SECRET_NAME = re.compile(r"token|secret|passw|api_?key|credential", re.IGNORECA
 _KERNEL_ENV = {"PLOTLY_RENDERER": "notebook", "LXKIT_HEADLESS": "1"}
 _ENV_LOCK = threading.Lock()
 REDACTED = "[redacted by lxkit]"
+
+
+class _KernelManager(AsyncKernelManager):
+    """The kernel manager papermill (nbclient) starts kernels with: ``ipc`` transport where there is one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        if os.name == "posix":
+            kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
 
 
 class ReportError(LxkitError):
@@ -191,6 +203,7 @@ def run_report(
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=cell_timeout,
+                kernel_manager_class=_KernelManager,
             )
     except Exception as exc:  # a failing cell, a dead kernel or a timeout: all are recorded, then raised
         error = _error_of(exc)
