@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import socket
 import statistics
@@ -30,6 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import machine  # noqa: E402
 from kit.client import LeanIXClient  # noqa: E402
 from kit.columns import build_frame  # noqa: E402
 from kit.config import Secret  # noqa: E402
@@ -155,12 +154,7 @@ def main() -> None:
         results = {
             "benchmark": "fetch",
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "pandas": pd.__version__,
-                "platform": platform.platform(),
-            },
+            "machine": machine(pandas=pd.__version__),
             "fact_sheets": rows,
             "types": len(types),
             "page_size": 1000,

@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import platform
 import resource
 import sys
 import time
@@ -35,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
+from benchmarks.machine import machine  # noqa: E402
 from kit.integration.engine import evaluate  # noqa: E402
 from kit.integration.juel import compile_template  # noqa: E402
 
@@ -298,11 +296,7 @@ def main() -> None:
     figures: dict[str, Any] = {
         "benchmark": "preview",
         "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        "machine": machine(),
         "content_items": len(ldif["content"]),
         "processors": len(config["processors"]),
         "updates_per_deployment_item": 6 + 1 + 2 * 5 / 3,

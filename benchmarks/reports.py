@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -28,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
 
+from benchmarks.machine import machine  # noqa: E402
 from kit.reports import export_html, find_notebook, run_report  # noqa: E402
 from kit.reports.runner import _kernel_environment, _KernelManager  # noqa: E402
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions  # noqa: E402
@@ -96,11 +95,7 @@ def main() -> None:
         figures = {
             "benchmark": "reports",
             "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-            "machine": {
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-            },
+            "machine": machine(),
             "fact_sheets": args.size,
             "notebook": "explore (on a snapshot)",
             "code_cells": cells,
