@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     level: int
     processor_name: str
@@ -36,7 +36,7 @@ class Origin:
     content_type: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FactSheetRef:
     """An existing fact sheet (``id``), or one this run creates: ``type`` + ``external`` (field, value)."""
 
@@ -49,7 +49,7 @@ class FactSheetRef:
         return self.id is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldWrite:
     """Set one key of a fact sheet (``name``, ``businessCriticality``, ``lifecycle.active``, ``externalId.externalUrl``,
     ``location`` …). ``action`` is ``create`` for the writes that create the fact sheet, else ``update``;
@@ -63,7 +63,7 @@ class FieldWrite:
     before: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusWrite:
     """``archive`` (mode delete, or a deletion scope) or ``restore`` (matched by internal id while archived)."""
 
@@ -72,7 +72,7 @@ class StatusWrite:
     action: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationWrite:
     """``upsert`` or ``delete`` a relation ``type`` (connection name as seen from ``source``)."""
 
@@ -84,7 +84,7 @@ class RelationWrite:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagWrite:
     """``add`` or ``remove`` the assignment of tag ``tag`` (in ``group``, None = "Other tags");
     ``create_tag``/``create_group`` say the run creates them first (with ``details``: color, mode …)."""
@@ -99,7 +99,7 @@ class TagWrite:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubscriptionWrite:
     origin: Origin | None
     action: str  # upsert | delete
@@ -111,7 +111,7 @@ class SubscriptionWrite:
     new_user: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentWrite:
     origin: Origin | None
     action: str  # createOrUpdate | delete
@@ -120,7 +120,7 @@ class DocumentWrite:
     values: dict[str, Any] = field(default_factory=dict)  # url, description, documentType, origin, metadata
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MetricPoint:
     origin: Origin
     measurement: str
@@ -129,14 +129,14 @@ class MetricPoint:
     tags: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImpactWrite:
     origin: Origin
     target: FactSheetRef
     values: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToDoWrite:
     origin: Origin
     target: FactSheetRef | None
