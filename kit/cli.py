@@ -128,39 +128,9 @@ def _scope(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parameter_value(text: str):
-    """``-p NAME VALUE``: VALUE as JSON when it parses (14, true, ["Application"]), else the plain string."""
-    import json
-
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def _parameters_file(path: str) -> dict:
-    import yaml
-
-    class NoDates(yaml.SafeLoader):
-        """YAML without implicit dates: '2026-11-01' stays a string, as it would in the notebook."""
-
-    NoDates.yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=NoDates)  # noqa: S506 - a SafeLoader
-    except (OSError, yaml.YAMLError) as exc:
-        raise LxkitError(f"cannot read parameters from {path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise LxkitError(
-            f"{path} must hold a mapping of parameter names to values, not {type(data).__name__}"
-        )
-    return data
-
-
 def _report(args: argparse.Namespace) -> int:
     from kit.reports import list_notebooks, notebook_parameters, run_report
+    from kit.reports.parameters import parse_value, read_parameters_file
 
     if args.list or not args.notebook:
         for path in list_notebooks():
@@ -170,8 +140,8 @@ def _report(args: argparse.Namespace) -> int:
         return 0 if args.list else 2
     parameters = {}
     for path in args.parameters_file or []:
-        parameters.update(_parameters_file(path))
-    parameters.update({name: _parameter_value(value) for name, value in args.parameter or []})
+        parameters.update(read_parameters_file(path))
+    parameters.update({name: parse_value(value) for name, value in args.parameter or []})
     record = run_report(args.notebook, parameters, out=args.out, html=not args.no_html)
     print(f"Report {record.notebook} finished in {record.duration_seconds:.1f} s")
     if record.html_path:

@@ -128,3 +128,24 @@ def test_html_export_keeps_no_remote_script(tmp_path):
     html = export_html(book, tmp_path / "page.html")
     assert "cdn.example.org" not in html and "<b>kept</b>" in html
     assert (tmp_path / "page.html").read_text(encoding="utf-8") == html
+
+
+def test_cli_values_are_json_when_they_parse_and_yaml_dates_stay_text(tmp_path):
+    from kit.reports.parameters import parse_value, read_parameters_file
+
+    assert [parse_value(v) for v in ("14", "true", '["Application"]', "snapshots/a", "2026-11-01")] == [
+        14,
+        True,
+        ["Application"],
+        "snapshots/a",
+        "2026-11-01",
+    ]
+    (tmp_path / "p.yaml").write_text("until: 2026-11-01\ndays: 7\ntypes: [Project]\n")
+    assert read_parameters_file(tmp_path / "p.yaml") == {
+        "until": "2026-11-01",
+        "days": 7,
+        "types": ["Project"],
+    }
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    with pytest.raises(Exception, match="must hold a mapping of parameter names to values, not list"):
+        read_parameters_file(tmp_path / "list.yaml")
