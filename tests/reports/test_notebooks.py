@@ -87,7 +87,8 @@ def reports(canary_sandbox, canary_ws, tmp_path_factory):
             "explore", {"types": ["Application", "Project"], "snapshot": str(snapshot)}, out=out
         )
         runs["processor_preview"] = run_report("processor_preview", {}, out=out)
-        runs["run_health"] = run_report("run_health", {"days": 30}, out=out)
+        today = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")  # explicit, so the test's window is the same
+        runs["run_health"] = run_report("run_health", {"days": 30, "until": today}, out=out)
     return out, runs
 
 
@@ -156,8 +157,8 @@ def test_processor_preview_prints_the_engines_prediction(reports, canary_ws):
 def test_run_health_alerts_match_the_health_module(reports, canary_ws):
     _out, runs = reports
     text = outputs_text(runs["run_health"].notebook_path)
-    report_time = pd.Timestamp(runs["run_health"].started_at)
-    flagged = health.alerts(health.connector_health(canary_ws.synclog(), days=30, now=report_time))
+    until = runs["run_health"].parameters["until"]
+    flagged = health.alerts(health.connector_health(canary_ws.synclog(), days=30, now=until))
     # the demo history has a flaky connector and one failing the last three nights
     assert {"jira-portfolio", "servicenow-cmdb"} <= set(flagged.index)
     for name in flagged.index:
