@@ -473,3 +473,78 @@ def test_read_only_processors_only_collect_variables() -> None:
     assert result.plan.writes == []
     assert result.variables[("aliases", 0)] == ["crm"]
     assert result.plan.touched.factsheets == {"app-1"}
+
+
+def search_apps(scope: dict[str, Any], lx_filter: str | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {"scope": scope}
+    if lx_filter:
+        found["filter"] = lx_filter
+    return {"search": found}
+
+
+APP_SCOPE = {"facetFilters": [{"facetKey": "FactSheetTypes", "operator": "OR", "keys": ["Application"]}]}
+
+
+def test_a_later_level_search_finds_fact_sheets_created_at_an_earlier_level() -> None:
+    create = apps(update("name", "${data.name}"))  # level 0: new Application 'Billing' (external id bill)
+    describe = {
+        **apps(
+            update("description", "found ${lx.factsheet.name}"),
+            identifier=search_apps(APP_SCOPE, "${lx.factsheet.name == data.name}"),
+        ),
+        "run": 1,
+    }
+    result = run(create, describe, items=[item("bill", name="Billing"), item("crm", name="CRM")])
+    new_ref = FactSheetRef(type="Application", external=("externalId", "bill"))
+    assert [(w.action, w.target, w.key, w.value) for w in of(result, FieldWrite)] == [
+        ("create", new_ref, "name", "Billing"),
+        ("update", FactSheetRef(id="app-1", type="Application"), "name", "CRM"),
+        ("update", new_ref, "description", "found Billing"),
+        ("update", FactSheetRef(id="app-1", type="Application"), "description", "found CRM"),
+    ]
+    assert result.warnings == []
+
+
+def test_a_search_at_the_same_level_does_not_see_that_levels_creations() -> None:
+    create = apps(update("name", "${data.name}"))
+    describe = apps(
+        update("description", "x"), identifier=search_apps(APP_SCOPE, "${lx.factsheet.name == data.name}")
+    )
+    result = run(create, describe, items=[item("bill", name="Billing")])
+    assert [w.key for w in of(result, FieldWrite)] == ["name"]
+    assert [(w["content"], w["category"]) for w in result.warnings] == [("bill", "FACT_SHEET_NOT_FOUND")]
+
+
+def test_created_fact_sheets_are_selected_by_tag_external_id_and_type_facets() -> None:
+    create = apps(update("name", "${data.name}"))
+    tag = {
+        "processorType": "inboundTag",
+        "processorName": "ready",
+        "filter": {"exactType": "App"},
+        "identifier": EXTERNAL,
+        "run": 1,
+        "updates": [update("group.name", "Readiness"), update("name", "Ready")],
+    }
+    ready = {
+        "facetFilters": [*APP_SCOPE["facetFilters"], {"facetKey": "g-1", "operator": "OR", "keys": ["t-1"]}]
+    }
+    by_tag = {**apps(update("alias", "ready"), identifier=search_apps(ready)), "run": 2}
+    by_external = {
+        **apps(update("alias", "ext"), identifier=search_apps({"externalIds": ["externalId/${content.id}"]})),
+        "filter": {"exactType": "Again"},
+        "run": 2,
+    }
+    itcs = {**apps(update("alias", "itc"), identifier=search_apps({**APP_SCOPE, "facetFilters": [
+        {"facetKey": "FactSheetTypes", "operator": "OR", "keys": ["ITComponent"]}]})), "run": 2,
+        "filter": {"exactType": "Never"}}  # fmt: skip
+    result = run(
+        create, tag, by_tag, by_external, itcs, items=[item("bill", name="Billing"), item("bill", "Again")]
+    )
+    new_ref = FactSheetRef(type="Application", external=("externalId", "bill"))
+    tagged = [(w.target, w.value) for w in of(result, FieldWrite) if w.key == "alias"]
+    # by tag: CRM (tagged Ready in the workspace) and the new Billing (tagged at level 1); by external id: Billing
+    assert tagged == [
+        (FactSheetRef(id="app-1", type="Application"), "ready"),
+        (new_ref, "ready"),
+        (new_ref, "ext"),
+    ]

@@ -112,8 +112,8 @@ class Lx(JuelObject):
     ``lx.factsheet`` always has the base fields (id, type, name, displayName, fullName, description,
     category, status, level) plus ``read.fields``; ``lx.relations`` / ``lx.tags`` / ``lx.subscriptions`` /
     ``lx.documents`` are only filled when ``read`` asks for them (as in iAPI); values this run wrote at
-    earlier levels (or earlier in this level) are visible. A fact sheet the run is about to create has
-    ``lx.factsheet`` null and empty lists.
+    earlier levels (or earlier in this level) are visible, also on a fact sheet the run created (its ``id``
+    is null). A fact sheet the run is about to create has ``lx.factsheet`` null and empty lists.
     """
 
     juel_type_name = "lx"
@@ -132,7 +132,7 @@ class Lx(JuelObject):
             return self._cache[name]
         sheet, read = self._sheet, self._read
         if name == "factsheet":
-            value = None if sheet is None or sheet.is_new else sheet.project(read.fields if read else ())
+            value = None if sheet is None else sheet.project(read.fields if read else ())
         elif name == "relations":
             value = sheet.relations_view(read.relations) if sheet is not None and read else []
         elif name == "tags":

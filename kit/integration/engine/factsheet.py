@@ -160,7 +160,7 @@ class FactSheetProcessor(Processor):
                     key="name",
                 )
                 return
-            sheet = run.state.create(self.fs_type, *create)
+            sheet = run.state.create(self.fs_type, *create, level=run.level)
             ref = sheet.ref
             values = sheet.values
             for key, _, value, _ in updates:

@@ -354,7 +354,7 @@ class IdentifierTemplate:
         saved = ctx.get("lx")
         try:
             for record in records:
-                sheet = state.wrap(record)
+                sheet = record if type(record) is SheetState else state.wrap(record)
                 if self.search_filter is not None:
                     ctx["lx"] = Lx(sheet, processor.read, state)
                     try:

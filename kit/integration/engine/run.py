@@ -17,6 +17,7 @@ from datetime import datetime
 from time import perf_counter
 from typing import Any
 
+from kit.integration.facets import FacetError, compile_filter, scope_filter
 from kit.integration.plan import Origin, RunPlan
 
 from .binding import bind
@@ -164,6 +165,10 @@ class Run:
         self.output_content: list[dict[str, Any]] = []
         self.notes: dict[str, None] = {}
         self._selections: dict[str, list[Any]] = {}
+        self._created_filters: dict[str, Any] = {}
+        self._created_matches: dict[tuple[int, str], list[SheetState]] = {}
+        self._created_level = -1
+        self._created_records: dict[int, tuple[SheetState, dict[str, Any] | None]] = {}
         self._level_scopes: set[str] = set()
         self._constraints: dict[int, dict[Any, tuple[SheetState, set[Any]]]] = {}
         #: whether any expression reads ``lx`` (else relation/tag bookkeeping for ``lx`` is skipped)
@@ -199,7 +204,11 @@ class Run:
         self.variables.add(key, value, self.level)
 
     def select(self, processor: Any, scope: Any, type_name: str | None) -> list[Any]:
-        """``view.select`` with a cache; counts one request per distinct scope and level."""
+        """``view.select`` with a cache; counts one request per distinct scope and level.
+
+        Fact sheets created at earlier run levels are in the workspace by the time a later level searches,
+        so those in the scope are added (as :class:`SheetState`); a level does not see its own creations
+        (iAPI gives no order within a level)."""
         key = json.dumps([scope, type_name], sort_keys=True, default=str)
         if (self.level, key) not in self._level_scopes:
             self._level_scopes.add((self.level, key))  # type: ignore[arg-type]
@@ -207,7 +216,66 @@ class Run:
         found = self._selections.get(key)
         if found is None:
             found = self._selections[key] = list(self.view.select(scope, type_name))
-        return found
+        if self.level == 0 or not self.state.new:
+            return found
+        extra = self._created_matches.get((self.level, key))
+        if extra is None:
+            extra = self._created_matches[(self.level, key)] = self._created_in_scope(key, scope, type_name)
+        return found + extra if extra else found
+
+    def _created_in_scope(self, key: str, scope: Any, type_name: str | None) -> list[SheetState]:
+        """Fact sheets created at earlier levels that ``scope`` selects (computed once per scope and level)."""
+        flt = self._created_filter(key, scope, type_name)
+        if flt is None:
+            return []
+        level = self.level
+        if self._created_level != level:  # the candidates and their records, once per level
+            self._created_level = level
+            self._created_records = {
+                id(sheet): (sheet, None) for sheet in self.state.new.values() if (sheet.level or 0) < level
+            }
+        scope = scope if isinstance(scope, Mapping) else {}
+        if scope.get("ids"):
+            return []  # new fact sheets have no id yet
+        candidates = self._created_records.values()
+        external_ids = scope.get("externalIds")
+        if external_ids:  # "field/value": look those up instead of scanning
+            wanted = {tuple(str(e).split("/", 1)) for e in external_ids if "/" in str(e)}
+            candidates = [
+                entry
+                for entry in candidates
+                if entry[0].ref.external is not None and tuple(entry[0].ref.external) in wanted
+            ]
+        out = []
+        for sheet, record in candidates:
+            if flt.types is not None and sheet.type not in flt.types:
+                continue
+            if record is None:
+                record = sheet.facet_record(self.state)
+                self._created_records[id(sheet)] = (sheet, record)
+            if flt(record):
+                out.append(sheet)
+        return out
+
+    def _created_filter(self, key: str, scope: Any, type_name: str | None) -> Any:
+        """The scope compiled for this run's new fact sheets (None, with a note, if it cannot be)."""
+        if key in self._created_filters:
+            return self._created_filters[key]
+        view = self.view
+        groups = [g["id"] for g in view.tag_groups() if g.get("id")] if view is not None else None
+        try:
+            compiled = compile_filter(
+                scope_filter(scope),
+                type=type_name,
+                today=self.now.date(),
+                tag_group_ids=groups,
+                schema=getattr(view, "schema", None),
+            )
+        except FacetError as exc:
+            self.note(f"A search scope was not applied to fact sheets this run creates: {exc}")
+            compiled = None
+        self._created_filters[key] = compiled
+        return compiled
 
     def constrain(self, processor: Any, source: SheetState, target: SheetState) -> None:
         kept = self._constraints.setdefault(processor.index, {})

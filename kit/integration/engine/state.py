@@ -63,6 +63,7 @@ class SheetState:
     __slots__ = (
         "assumed",
         "is_new",
+        "level",
         "record",
         "ref",
         "relations_added",
@@ -85,6 +86,7 @@ class SheetState:
         self.type = record.get("type") if record is not None else type_name
         self.is_new = record is None and not assumed
         self.assumed = assumed
+        self.level: int | None = None  # the run level that creates it (new fact sheets only)
         rid = record.get("id") if record is not None else None
         self.ref = sheet_ref(rid, self.type, None if rid else external)
         self.status = (record.get("status") or "ACTIVE") if record is not None else "ACTIVE"
@@ -114,6 +116,7 @@ class SheetState:
         """``lx.factsheet``: base fields plus ``fields``, with this run's writes applied."""
         record = self.record or {}
         out = {key: record.get(key) for key in BASE_PROJECTION}
+        out["type"] = self.type
         for field in fields or ():
             out[field] = record.get(field)
         for key, value in self.values.items():
@@ -142,6 +145,29 @@ class SheetState:
                 group = tag.get("tagGroup") or {}
                 self.tags[(group.get("name"), tag.get("name"))] = True
         return self.tags
+
+    def facet_record(self, state: RunState) -> dict[str, Any]:
+        """A new fact sheet in the record shape facet filters read (Pathfinder's node): base fields and this
+        run's writes, its external id, and its tags with the ids the workspace has for them (a tag this run
+        creates has none yet, so no tag facet can select it)."""
+        out = self.project(())
+        out["id"] = None
+        out["level"] = out.get("level") or 1
+        if self.ref.external is not None:
+            field, value = self.ref.external
+            current = out.get(field)
+            out[field] = {**(current if isinstance(current, Mapping) else {}), "externalId": value}
+        tags = []
+        for (group, name), assigned in self.current_tags().items():
+            if not assigned:
+                continue
+            _tag, group_record, _single, _restricted, tag_id = state.tag_and_group(group, name)
+            group_id = group_record.get("id") if group_record is not None else None
+            tags.append(
+                {"id": tag_id, "name": name, "tagGroup": {"id": group_id, "name": group} if group else None}
+            )
+        out["tags"] = tags
+        return out
 
     def tags_view(self, spec: Any) -> list[dict[str, Any]]:
         groups = spec.get("groups") if isinstance(spec, Mapping) else None
@@ -270,8 +296,9 @@ class RunState:
         record = self.view.find_external(type_name, field, value)
         return self.wrap(record) if record is not None else None
 
-    def create(self, type_name: str, field: str, value: str) -> SheetState:
+    def create(self, type_name: str, field: str, value: str, level: int | None = None) -> SheetState:
         sheet = SheetState(None, type_name, (field, value))
+        sheet.level = level
         self.new[(type_name, field, value)] = sheet
         self.new_any.setdefault((field, value), sheet)
         return sheet
