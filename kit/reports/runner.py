@@ -10,6 +10,7 @@ Design:
   folder is never half-written; a failed run keeps its executed notebook (with papermill's error markers),
   its HTML and its record, and the call raises :class:`ReportFailed` afterwards.
 - papermill's save-after-every-cell is off: it rewrites the whole notebook twice per cell (quadratic).
+- The kernel is always this interpreter's ipykernel (see :class:`_KernelManager`).
 - On POSIX the kernel talks over Unix sockets (ZeroMQ ``ipc``) beside its connection file rather than
   loopback TCP ports: no ports to take, and ipykernel's "running over TCP without encryption" warning goes.
 """
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from ipykernel.kernelspec import get_kernel_dict
+from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 from kit._version import __version__
@@ -50,12 +53,31 @@ REDACTED = "[redacted by lxkit]"
 
 
 class _KernelManager(AsyncKernelManager):
-    """The kernel manager papermill (nbclient) starts kernels with: ``ipc`` transport where there is one."""
+    """The kernel manager papermill (nbclient) starts kernels with.
+
+    A notebook asking for ``python3`` gets a kernel of the interpreter running the report (the one ``kit``
+    is installed in), not whatever a user-level ``python3`` kernelspec points to; other kernel names are
+    looked up as usual. ``ipc`` transport where there is one.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         if os.name == "posix":
             kwargs.setdefault("transport", "ipc")
         super().__init__(**kwargs)
+
+    @property
+    def kernel_spec(self) -> KernelSpec | None:
+        if self._kernel_spec is None and self.kernel_name in ("python3", "python"):
+            native = get_kernel_dict()
+            self._kernel_spec = KernelSpec(
+                resource_dir="",
+                **{
+                    key: native[key]
+                    for key in ("argv", "display_name", "language", "metadata")
+                    if key in native
+                },
+            )
+        return super().kernel_spec
 
 
 class ReportError(LxkitError):

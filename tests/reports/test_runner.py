@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -149,3 +150,20 @@ def test_cli_values_are_json_when_they_parse_and_yaml_dates_stay_text(tmp_path):
     (tmp_path / "list.yaml").write_text("- a\n- b\n")
     with pytest.raises(Exception, match="must hold a mapping of parameter names to values, not list"):
         read_parameters_file(tmp_path / "list.yaml")
+
+
+def test_the_kernel_is_the_interpreter_running_the_report_even_with_another_python3_kernelspec(
+    canary_env, monkeypatch
+):
+    # a user-level python3 kernelspec pointing elsewhere (here: to an interpreter that does not exist)
+    kernels = canary_env / "jupyter" / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(
+        json.dumps({"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    "display_name": "elsewhere", "language": "python"})
+    )  # fmt: skip
+    monkeypatch.setenv("JUPYTER_PATH", str(canary_env / "jupyter"))
+    notebook = write_notebook(canary_env / "which.ipynb", "import sys\nprint(sys.executable)")
+    record = run_report(notebook, {}, out=canary_env / "out", html=False)
+    printed = nbformat.read(record.notebook_path, as_version=4).cells[-1].outputs[0]["text"].strip()
+    assert Path(printed).resolve() == Path(sys.executable).resolve()
