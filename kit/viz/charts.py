@@ -17,6 +17,7 @@ BAR_COLOUR = "#2a6fdb"
 
 
 def _layout(figure: go.Figure, title: str, x: str, y: str) -> go.Figure:
+    """The kit's figure style (also used by ``run_charts``): title, axis titles, white template."""
     figure.update_layout(
         title=title, xaxis_title=x, yaxis_title=y, template="plotly_white", margin={"t": 60, "l": 10, "r": 10}
     )

@@ -5,17 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.viz.charts import _layout
+
 __all__ = ["STATUS_COLOURS", "durations_by_connector", "status_per_day"]
 
 # Fixed per status, so a colour means the same thing in every report.
 STATUS_COLOURS = {"OK": "#2ca02c", "INFO": "#1f77b4", "WARNING": "#ff7f0e", "ERROR": "#d62728"}
-
-
-def _layout(figure: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    figure.update_layout(
-        title=title, xaxis_title=x, yaxis_title=y, template="plotly_white", margin={"t": 60, "l": 10, "r": 10}
-    )
-    return figure
 
 
 def status_per_day(daily: pd.DataFrame) -> go.Figure:
