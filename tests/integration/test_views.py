@@ -255,3 +255,19 @@ def test_snapshot_view_builds_plain_values(views):
         isinstance(v, str) for v in data_object["personalData"]
     )
     assert snapshot.factsheets("NoSuchType") == []
+
+
+def test_open_view_reads_live_none_or_a_snapshot_folder(sandbox_env, ws, tmp_path):
+    from kit.integration.views import open_view
+
+    assert open_view(None) is None and open_view("") is None and open_view(" None ") is None
+    live = open_view("live")
+    assert isinstance(live, LiveView)
+    assert live.workspace.client.base_url == sandbox_env.url
+    folder = ws.snapshot(tmp_path / "snap", types=["Project"])
+    offline = open_view(str(folder))
+    assert isinstance(offline, SnapshotView)
+    projects = ws.factsheets("Project", include_archived=True)
+    assert sorted(r["id"] for r in offline.factsheets("Project")) == sorted(projects["id"])
+    with pytest.raises(kit.SnapshotError):
+        open_view(str(tmp_path / "no_such_snapshot"))
