@@ -252,6 +252,19 @@ def evaluate_values(
     return values
 
 
+def _no_value(run: Any, processor: Any, content_id: Any, update: Any, key: str, cleared: bool) -> None:
+    """The NO_VALUE_FOUND warning; ``cleared``: a null was found, so the field would be cleared."""
+    suffix = "; the value is null, so the field would be cleared" if cleared else ""
+    run.warn(
+        processor,
+        content_id,
+        Category.NO_VALUE_FOUND,
+        f"No value could be found for key '{key}'{suffix}",
+        update.path,
+        key=key,
+    )
+
+
 def _juel_message(update: UpdateTemplate, exc: JuelEvaluationError, key: str | None = None) -> str:
     where = f"key '{key}'" if key is not None else f"update {update.path}"
     return f"Expression failed for {where}: {exc.reason}"
@@ -307,48 +320,20 @@ def _evaluate_one(
             elif candidates:
                 value = None
                 if not optional:
-                    run.warn(
-                        processor,
-                        content_id,
-                        Category.NO_VALUE_FOUND,
-                        f"No value could be found for key '{key}'; the value is null, so the field would be cleared",
-                        update.path,
-                        key=key,
-                    )
+                    _no_value(run, processor, content_id, update, key, cleared=True)
             else:
                 if not optional and not failed:
-                    run.warn(
-                        processor,
-                        content_id,
-                        Category.NO_VALUE_FOUND,
-                        f"No value could be found for key '{key}'",
-                        update.path,
-                        key=key,
-                    )
+                    _no_value(run, processor, content_id, update, key, cleared=False)
                 return
     else:
         value = [c for c in candidates if c is not None and c != ""]
         if not value:
             if not candidates:
                 if not optional and not failed:
-                    run.warn(
-                        processor,
-                        content_id,
-                        Category.NO_VALUE_FOUND,
-                        f"No value could be found for key '{key}'",
-                        update.path,
-                        key=key,
-                    )
+                    _no_value(run, processor, content_id, update, key, cleared=False)
                 return
             if None in candidates and not optional:
-                run.warn(
-                    processor,
-                    content_id,
-                    Category.NO_VALUE_FOUND,
-                    f"No value could be found for key '{key}'; the value is null, so the field would be cleared",
-                    update.path,
-                    key=key,
-                )
+                _no_value(run, processor, content_id, update, key, cleared=True)
     if info.kind is not None:  # type: ignore[union-attr]
         try:
             value = coerce_value(info, value)  # type: ignore[arg-type]
