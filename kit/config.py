@@ -7,25 +7,40 @@ sends it. With no ``LEANIX_HOST`` configured the kit uses the embedded sandbox (
 
 from __future__ import annotations
 
+import io
 import ipaddress
+import logging
 import os
 import re
+import stat
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 from kit.errors import LxkitError
 
-__all__ = ["ConfigError", "Secret", "Settings", "load_settings", "normalize_host"]
+__all__ = [
+    "ConfigError",
+    "Secret",
+    "Settings",
+    "check_token",
+    "load_settings",
+    "normalize_host",
+    "read_dotenv",
+]
 
 HOST_VAR = "LEANIX_HOST"
 TOKEN_VAR = "LEANIX_API_TOKEN"
 WORKSPACE_VAR = "LEANIX_WORKSPACE"
 
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+#: a .env file larger than this is not a settings file (and is not read into memory)
+DOTENV_MAX_BYTES = 1 << 20
+
+log = logging.getLogger("kit.config")
 
 
 class ConfigError(LxkitError):
@@ -85,28 +100,80 @@ def normalize_host(value: str) -> str:
     hint = "Set LEANIX_HOST to your instance, e.g. 'acme.leanix.net' or 'https://acme.leanix.net'."
     if not raw:
         raise ConfigError(f"LEANIX_HOST is empty. {hint}")
+    shown = _shown_host(raw)
+    odd = next((i for i, c in enumerate(raw) if unicodedata.category(c)[0] == "C"), None)
+    if odd is not None:
+        raise ConfigError(
+            f"LEANIX_HOST {shown} contains a control or invisible character at position {odd + 1}. {hint}"
+        )
     text = raw if "://" in raw else "https://" + raw
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise ConfigError(f"LEANIX_HOST {raw!r} is not a valid host ({exc}). {hint}") from None
+        raise ConfigError(f"LEANIX_HOST {shown} is not a valid host ({exc}). {hint}") from None
     if parts.scheme not in ("https", "http"):
         raise ConfigError(
-            f"LEANIX_HOST {raw!r} uses scheme {parts.scheme!r}; only https is supported. {hint}"
+            f"LEANIX_HOST {shown} uses scheme {parts.scheme!r}; only https is supported. {hint}"
+        )
+    if "@" in parts.netloc:
+        raise ConfigError(
+            f"LEANIX_HOST {shown} holds a user name or password before '@'. Put only the host in LEANIX_HOST; "
+            "the API token goes in LEANIX_API_TOKEN."
         )
     hostname = parts.hostname or ""
     if not hostname or not _valid_hostname(hostname):
-        raise ConfigError(f"LEANIX_HOST {raw!r} does not name a valid host. {hint}")
+        raise ConfigError(f"LEANIX_HOST {shown} does not name a valid host. {hint}")
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"LEANIX_HOST {shown} has port {port}; a port is 1 to 65535. {hint}")
     if parts.scheme == "http" and not _is_loopback(hostname):
         raise ConfigError(
-            f"LEANIX_HOST {raw!r} uses plain http; the API token must only travel over https. "
+            f"LEANIX_HOST {shown} uses plain http; the API token must only travel over https. "
             "Use 'https://…' (plain http is allowed for a local sandbox on 127.0.0.1 or ::1 only)."
         )
     netloc = f"[{hostname}]" if ":" in hostname else hostname
     if port is not None:
         netloc += f":{port}"
     return f"{parts.scheme}://{netloc}"
+
+
+def _shown_host(raw: str) -> str:
+    """The host value for a message: quoted and escaped, without anything before an '@', shortened."""
+    scheme, sep, rest = raw.rpartition("://")
+    netloc, slash, path = rest.partition("/")
+    if "@" in netloc:
+        netloc = "…@" + netloc.rpartition("@")[2]
+    shown = f"{scheme}{sep}{netloc}{slash}{path}"
+    return repr(shown if len(shown) <= 80 else shown[:79] + "…")
+
+
+def check_token(value: str) -> None:
+    """Raise :class:`ConfigError` when ``value`` cannot be an API token; the message never quotes it.
+
+    The token travels in an HTTP header (base64 of ``apitoken:<token>``, encoded as Latin-1 by requests),
+    and LeanIX's tokens are printable ASCII: whitespace, control characters or other letters inside come
+    from copying it wrongly.
+    """
+    fix = "Copy the token again (Administration → Technical Users) into LEANIX_API_TOKEN."
+    if not value:
+        raise ConfigError(f"LEANIX_API_TOKEN is empty. {fix}")
+    for position, char in enumerate(value, 1):
+        if " " < char < "\x7f":
+            continue
+        if ord(char) > 0xFF:
+            what = "a character that cannot be sent in an HTTP header (it is not Latin-1)"
+        elif char.isspace():
+            what = "whitespace"
+        elif unicodedata.category(char)[0] == "C":
+            what = "a control character"
+        else:
+            what = "a non-ASCII character"
+        raise ConfigError(
+            f"LEANIX_API_TOKEN holds {what} at position {position} of {len(value)}; an API token is "
+            f"printable ASCII only. {fix}"
+        )
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        raise ConfigError(f"LEANIX_API_TOKEN is wrapped in quotes; remove them. {fix}")
 
 
 def _valid_hostname(hostname: str) -> bool:
@@ -136,19 +203,81 @@ def load_settings(
     an error (there is nothing to authenticate with); a token without a host is ignored with the sandbox.
     """
     values: dict[str, str] = {}
-    if dotenv is not None and Path(dotenv).is_file():
-        values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+    if dotenv is not None:
+        values.update(read_dotenv(dotenv))
     values.update({k: v for k, v in (os.environ if env is None else env).items() if k.startswith("LEANIX_")})
     host_value = values.get(HOST_VAR, "").strip()
     token_value = values.get(TOKEN_VAR, "").strip()
     workspace = values.get(WORKSPACE_VAR, "").strip() or None
     if not host_value:
         return Settings(host=None, token=None, workspace=workspace)
+    if token_value and len(token_value) >= 4 and token_value in host_value:
+        raise ConfigError(
+            "LEANIX_HOST holds the API token (are LEANIX_HOST and LEANIX_API_TOKEN swapped?). LEANIX_HOST is "
+            "your instance, e.g. 'acme.leanix.net'; the token goes in LEANIX_API_TOKEN only."
+        )
     host = normalize_host(host_value)
+    if TOKEN_VAR in values and not token_value:
+        raise ConfigError(
+            f"LEANIX_HOST is set to {host} but LEANIX_API_TOKEN is empty. Put a technical user's API token "
+            "(Administration → Technical Users) in LEANIX_API_TOKEN, in the environment or in a .env file."
+        )
     if not token_value:
         raise ConfigError(
             f"LEANIX_HOST is set to {host} but LEANIX_API_TOKEN is missing. Create a technical user's API "
             "token (Administration → Technical Users) and put LEANIX_API_TOKEN=… in the environment or in a "
             ".env file next to your notebooks; never pass it as a notebook parameter."
         )
+    check_token(token_value)
     return Settings(host=host, token=Secret(token_value), workspace=workspace)
+
+
+def read_dotenv(path: str | os.PathLike) -> dict[str, str]:
+    """The settings in a ``.env`` file; {} when there is none.
+
+    A folder named ``.env`` is skipped (a common name for a virtual environment). Anything else that is
+    not a regular file (a named pipe, a device) is refused before it is opened, so reading never blocks;
+    so is a file that is not UTF-8 text, with the line and byte where decoding failed.
+    """
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        reason = "the path contains a NUL character" if isinstance(exc, ValueError) else exc.strerror
+        raise ConfigError(f"Cannot read the settings file {name!r}: {reason}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        log.debug("%s is a folder, not a settings file; ignored", name)
+        return {}
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "not a regular file"
+        raise ConfigError(
+            f"The settings file {name!r} is {kind}, so it is not read. Make it a regular text file with "
+            "LEANIX_HOST=… and LEANIX_API_TOKEN=… lines, or remove it and use environment variables."
+        )
+    if info.st_size > DOTENV_MAX_BYTES:
+        raise ConfigError(
+            f"The settings file {name!r} is {info.st_size:,} bytes; a .env file holds a few lines. Is it the "
+            "right file?"
+        )
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read(DOTENV_MAX_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the settings file {name!r}: {exc.strerror}.") from None
+    return {k: v for k, v in dotenv_values(stream=io.StringIO(_decode(raw, name))).items() if v is not None}
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"The settings file {name!r} is saved as UTF-16. Save it as UTF-8 (without BOM).")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"The settings file {name!r} is not UTF-8 text: byte {exc.start} (line {line}, byte {column} of "
+            "the line) cannot be decoded. Save the file as UTF-8 (most editors: 'Save with encoding')."
+        ) from None

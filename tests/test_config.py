@@ -1,5 +1,7 @@
 """Settings come from the environment and .env; hosts are normalised; the token never shows."""
 
+import os
+
 import pytest
 
 from kit.config import ConfigError, Secret, load_settings, normalize_host
@@ -71,3 +73,79 @@ def test_secret_never_shows_itself():
     assert Secret("a") == Secret("a") and Secret("a") != Secret("b")
     settings = load_settings({"LEANIX_HOST": "acme.leanix.net", "LEANIX_API_TOKEN": "LXT_canary_123"}, None)
     assert "LXT_canary_123" not in repr(settings)
+
+
+# -- issue 6: settings that cannot work get one clear error, never the token -----------------------------------
+
+TOKEN = "LXT_config_test_0042_secret"
+
+
+def test_a_dotenv_that_is_not_utf8_names_file_line_and_byte(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(f"LEANIX_HOST=acme.leanix.net\nLEANIX_API_TOKEN={TOKEN}\n# Käse\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings({}, dotenv=dotenv)
+    assert str(caught.value) == (
+        f"The settings file {str(dotenv)!r} is not UTF-8 text: byte 76 (line 3, byte 4 of the line) cannot be "
+        "decoded. Save the file as UTF-8 (most editors: 'Save with encoding')."
+    )
+
+
+def test_a_dotenv_with_a_bom_still_sets_the_first_key(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_bytes(b"\xef\xbb\xbf" + f"LEANIX_HOST=acme.leanix.net\nLEANIX_API_TOKEN={TOKEN}\n".encode())
+    settings = load_settings({}, dotenv=dotenv)
+    assert settings.host == "https://acme.leanix.net" and settings.token.reveal() == TOKEN
+
+
+def test_a_dotenv_folder_is_skipped_and_a_fifo_is_refused_without_blocking(tmp_path):
+    folder = tmp_path / ".env"
+    folder.mkdir()  # python -m venv .env
+    assert load_settings({}, dotenv=folder).uses_sandbox
+    fifo = tmp_path / "fifo.env"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match=r"is a named pipe \(FIFO\), so it is not read"):
+        load_settings({}, dotenv=fifo)
+
+
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [
+        (
+            TOKEN + "€",
+            "holds a character that cannot be sent in an HTTP header (it is not Latin-1) at position 28 of 28",
+        ),
+        (TOKEN[:3] + " " + TOKEN[3:], "holds whitespace at position 4 of 28"),
+        (TOKEN + "\x00", "holds a control character at position 28 of 28"),
+        (TOKEN + "é", "holds a non-ASCII character at position 28 of 28"),
+        (f'"{TOKEN}"', "is wrapped in quotes"),
+        ("", "is empty"),
+    ],
+)
+def test_tokens_that_cannot_be_sent_are_refused_without_showing_them(token, says):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LEANIX_HOST": "acme.leanix.net", "LEANIX_API_TOKEN": token}, dotenv=None)
+    assert f"LEANIX_API_TOKEN {says}" in str(caught.value)
+    assert "config_test" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("host", "says"),
+    [
+        (
+            "https://me:pw@acme.leanix.net",
+            "LEANIX_HOST 'https://…@acme.leanix.net' holds a user name or password",
+        ),
+        ("acme.leanix.net:0", "LEANIX_HOST 'acme.leanix.net:0' has port 0; a port is 1 to 65535"),
+        (
+            "acme\n.leanix.net",
+            "LEANIX_HOST 'acme\\n.leanix.net' contains a control or invisible character at position 5",
+        ),
+        (TOKEN, "LEANIX_HOST holds the API token (are LEANIX_HOST and LEANIX_API_TOKEN swapped?)"),
+    ],
+)
+def test_hosts_with_credentials_controls_or_bad_ports_are_refused(host, says):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"LEANIX_HOST": host, "LEANIX_API_TOKEN": TOKEN}, dotenv=None)
+    assert str(caught.value).startswith(says)
+    assert "config_test" not in str(caught.value) and ":pw@" not in str(caught.value)

@@ -8,11 +8,13 @@ from kit.client._errors import (
     ConnectionFailed,
     FieldPermissionError,
     GraphQLError,
+    InconsistentRead,
     LeanIXError,
     NotFound,
     PermissionDenied,
     RateLimited,
     ServerError,
+    TLSError,
 )
 from kit.client._transport import RetryPolicy
 
@@ -22,6 +24,7 @@ __all__ = [
     "ConnectionFailed",
     "FieldPermissionError",
     "GraphQLError",
+    "InconsistentRead",
     "LeanIXClient",
     "LeanIXError",
     "NotFound",
@@ -29,6 +32,7 @@ __all__ = [
     "RateLimited",
     "RetryPolicy",
     "ServerError",
+    "TLSError",
     "TokenManager",
     "decode_jwt_claims",
     "is_mutation",

@@ -12,6 +12,7 @@ from graphql import GraphQLSyntaxError, OperationType, parse
 
 from kit.client._auth import TOKEN_PATH, TokenManager
 from kit.client._errors import AuthenticationError, FieldPermissionError, GraphQLError, LeanIXError
+from kit.client._excerpt import excerpt
 from kit.client._transport import RetryPolicy, Transport
 from kit.config import Secret
 
@@ -44,6 +45,7 @@ class LeanIXClient:
             raise TypeError("token must be a kit.config.Secret (so it never shows in logs or reprs)")
         self._token = token
         self.transport = Transport(base_url, session=session, retry=retry, timeout=timeout)
+        self.transport.secrets.append(token)  # never quoted from an error body
         self.tokens = TokenManager(self._exchange)
 
     @property
@@ -217,9 +219,10 @@ def _json(response: requests.Response, url: str) -> Any:
     try:
         return response.json()
     except ValueError:
+        kind = excerpt(response.headers.get("Content-Type", ""), limit=80) or "no content type"
         raise LeanIXError(
-            f"{url} answered HTTP {response.status_code} with a body that is not JSON "
-            f"({response.headers.get('Content-Type', 'no content type')}). Is LEANIX_HOST a LeanIX instance?",
+            f"{url} answered HTTP {response.status_code} with a body that is not JSON ({kind}). Is "
+            "LEANIX_HOST a LeanIX instance?",
             status=response.status_code,
             url=url,
         ) from None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from kit.client._excerpt import excerpt
 from kit.errors import LxkitError
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "PermissionDenied",
     "RateLimited",
     "ServerError",
+    "TLSError",
     "error_for_status",
 ]
 
@@ -57,6 +59,35 @@ class ServerError(LeanIXError):
 
 class ConnectionFailed(LeanIXError):
     """The host could not be reached, or kept dropping the connection."""
+
+
+class TLSError(ConnectionFailed):
+    """The TLS connection could not be set up: an untrusted certificate, one for another host name, or a
+    server that does not speak TLS. Never retried (retrying cannot fix a certificate). ``host`` and
+    ``cause`` say where and why."""
+
+    def __init__(self, message: str, *, url: str | None = None, host: str = "", cause: str = "") -> None:
+        super().__init__(message, url=url)
+        self.host = host
+        self.cause = cause
+
+
+class InconsistentRead(LeanIXError):
+    """Fact sheets kept changing while a type was read page by page, on every re-read (pages are not
+    snapshots). ``type``, ``kind`` (fact sheets, relations, tags …) and ``problems`` (one per attempt)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        type: str | None = None,
+        kind: str = "fact sheets",
+        problems: Sequence[str] = (),
+    ) -> None:  # noqa: A002
+        super().__init__(message)
+        self.type = type
+        self.kind = kind
+        self.problems = list(problems)
 
 
 class GraphQLError(LeanIXError):
@@ -139,10 +170,22 @@ _ADVICE: dict[type[LeanIXError], str] = {
 }
 
 
-def error_for_status(status: int, method: str, url: str, body: str) -> LeanIXError:
-    """The exception for an unsuccessful HTTP answer; quotes at most 300 characters of the body."""
+def error_for_status(
+    status: int,
+    method: str,
+    url: str,
+    body: str | bytes,
+    *,
+    secrets: Iterable[str] = (),
+    encoding: str | None = None,
+) -> LeanIXError:
+    """The exception for an unsuccessful HTTP answer.
+
+    It quotes at most :data:`~kit.client._excerpt.LIMIT` characters of the body: its readable text (no
+    markup or control characters), with ``secrets`` and anything that looks like a credential redacted.
+    """
     cls = _BY_STATUS.get(status, ServerError if status >= 500 else LeanIXError)
-    snippet = " ".join(body.split())[:300]
+    snippet = excerpt(body, secrets, encoding=encoding)
     message = f"{method} {url} answered HTTP {status}"
     if snippet:
         message += f": {snippet}"

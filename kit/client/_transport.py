@@ -3,13 +3,15 @@
 Idempotent calls (GETs, GraphQL *queries*, the token exchange) are retried on 429 (honouring
 ``Retry-After``), 502/503/504 and dropped connections, with exponential backoff, jitter and a cap. Calls that
 must not be repeated blindly (mutations, creating a run) are retried only where the request certainly had no
-effect: connection refused before sending, and 429 (LeanIX rejected it unprocessed).
+effect: connection refused before sending, and 429 (LeanIX rejected it unprocessed). TLS failures that cannot
+go away (an untrusted certificate, a wrong host name, no TLS at all) are never retried (:mod:`._tls`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import requests
@@ -17,7 +19,9 @@ from requests.adapters import HTTPAdapter
 from requests.hooks import dispatch_hook
 from urllib3.util.retry import Retry
 
-from kit.client._errors import ConnectionFailed, error_for_status
+from kit.client._errors import ConnectionFailed, TLSError, error_for_status
+from kit.client._tls import FinalTLSRetry, ca_bundle_problem, describe, final_tls_error
+from kit.config import Secret
 
 __all__ = ["RetryPolicy", "Transport"]
 
@@ -52,10 +56,10 @@ class RetryPolicy:
             redirect=0,
         )
         if idempotent:
-            return Retry(
+            return FinalTLSRetry(
                 read=self.attempts, other=self.attempts, status_forcelist=(429, 502, 503, 504), **common
             )
-        return Retry(read=0, other=0, status_forcelist=(429,), **common)
+        return FinalTLSRetry(read=0, other=0, status_forcelist=(429,), **common)
 
 
 class Transport:
@@ -77,6 +81,8 @@ class Transport:
         self._once = HTTPAdapter(pool_maxsize=pool_size, max_retries=policy.retry(idempotent=False))
         self.session.mount(self.base_url + "/", self._repeatable)
         self.requests_sent = 0
+        #: values never quoted in error messages (the API token); ``LeanIXClient`` adds its token
+        self.secrets: list[Secret] = []
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r})"
@@ -109,11 +115,19 @@ class Transport:
         )
         prepared = self.session.prepare_request(request)
         settings = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+        if url.startswith("https:"):
+            problem = ca_bundle_problem(settings.get("verify"))
+            if problem:
+                raise TLSError(problem, url=url, host=url.split("/")[2], cause="the CA bundle does not exist")
         adapter = self._repeatable if idempotent else self._once
         started = time.perf_counter()
         try:
             response = adapter.send(prepared, timeout=self.timeout, **settings)
         except requests.exceptions.ConnectionError as exc:
+            tls = final_tls_error(exc)
+            if tls is not None:
+                message, host, cause = describe(method, url, tls, settings.get("verify"))
+                raise TLSError(message, url=url, host=host, cause=cause) from None
             raise ConnectionFailed(_describe_connection_error(url, exc), url=url) from None
         except requests.exceptions.Timeout:
             raise ConnectionFailed(
@@ -127,8 +141,18 @@ class Transport:
         self.requests_sent += 1
         log.debug("%s %s -> %s in %.3f s", method, path, response.status_code, time.perf_counter() - started)
         if response.status_code >= 400 and response.status_code not in ok_statuses:
-            raise error_for_status(response.status_code, method, url, response.text)
+            raise error_for_status(
+                response.status_code,
+                method,
+                url,
+                response.content,
+                secrets=self._secret_values(),
+                encoding=response.encoding,
+            )
         return response
+
+    def _secret_values(self) -> Iterable[str]:
+        return [secret.reveal() for secret in self.secrets]
 
 
 def _describe_connection_error(url: str, exc: Exception) -> str:
@@ -139,6 +163,8 @@ def _describe_connection_error(url: str, exc: Exception) -> str:
         reason = "the host name does not resolve"
     elif "Connection aborted" in text or "RemoteDisconnected" in text:
         reason = "the server kept closing the connection"
+    elif "SSL" in text or "TLS" in text:
+        reason = "the TLS handshake kept being interrupted"
     else:
         reason = "network error"
     return (

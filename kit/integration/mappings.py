@@ -127,7 +127,7 @@ def _field_names(mapping: dict[str, Any], segments: tuple[str | int, ...]) -> li
 def load_mappings(source: Mapping[str, Any] | str | os.PathLike[str]) -> InboundMappings:
     """Reads and validates inbound mappings (dict, JSON text or file); InputError lists every problem."""
     document = read_document(source, "inbound mappings")
-    problems = check_mappings(document.data)
+    problems = document.duplicates + check_mappings(document.data)
     if problems:
         raise InputError(document.name, document.issues(problems), "inbound mappings")
     return InboundMappings(document.data, document, document.name)
@@ -225,8 +225,13 @@ class _Field:
             return {**row, "output": resolved, "via": "as is"}, None
         text = coerce_to_string(resolved)
         for index, (pattern, output) in enumerate(self.mappings):
-            if pattern.fullmatch(text) is None:
-                continue
+            try:
+                if pattern.fullmatch(text) is None:
+                    continue
+            except JuelError as exc:  # the pattern ran past the regex time budget
+                return {**row, "mapping": index, "via": "error"}, self._warning(
+                    row, f"valueMappings[{index}].regexMatch: {exc}"
+                )
             try:
                 value = output.evaluate({**context, "input": text})
             except JuelError as exc:

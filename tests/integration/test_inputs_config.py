@@ -442,3 +442,37 @@ def test_repr_never_shows_the_data() -> None:
     config = load_config({"credentials": {"apiToken": "LXT_secret"}, "processors": [APPS]})
     assert repr(config) == "ProcessorConfig('<dict>', 1 processors, inbound, partial)"
     assert "LXT_secret" not in repr(config)
+
+
+# The reference (§6.2, inboundRelation): "`constrainingRelations` (replace) / `addConstrainingRelations`;
+# `"optional": true` turns "fact sheet missing" warnings into info". The starter's relation processor with them:
+RELATION: dict[str, Any] = {
+    "processorType": "inboundRelation",
+    "processorName": "Rel from Apps to ITComponent",
+    "type": "relApplicationToITComponent",
+    "filter": {"exactType": "Deployment"},
+    "run": 1,
+    "from": {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}},
+    "to": {"external": {"id": {"expr": "${data.clusterName}"}, "type": {"expr": "externalId"}}},
+    "constrainingRelations": True,
+    "optional": True,
+}
+
+
+def test_inbound_relation_accepts_constraining_relations_and_optional() -> None:
+    config = load_config({"processors": [APPS, RELATION]})
+    assert config.processors[1]["constrainingRelations"] is True
+    adding = {**RELATION, "constrainingRelations": False, "addConstrainingRelations": True}
+    assert problems({"processors": [adding]}) == []
+
+
+def test_constraining_relations_must_be_a_boolean_and_stays_unknown_elsewhere() -> None:
+    assert problems({"processors": [{**RELATION, "constrainingRelations": "yes"}]}) == [
+        (
+            "schema",
+            "processors[0].constrainingRelations",
+            "'constrainingRelations' must be true or false, not a string",
+        )
+    ]
+    kinds = [(p[0], p[1]) for p in problems({"processors": [{**APPS, "constrainingRelations": True}]})]
+    assert kinds == [("unknown-key", "processors[0].constrainingRelations")]

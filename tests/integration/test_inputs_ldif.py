@@ -157,3 +157,20 @@ def test_the_documented_pure_cleanup_ldif_loads_as_inbound() -> None:
     }
     ldif = load_ldif(cleanup)
     assert (ldif.direction, ldif.mode, ldif.content) == ("inbound", "partial", [])
+
+
+def test_odd_text_in_data_is_kept_and_unknown_keys_stay_printable_warnings() -> None:
+    text = (
+        '{"connectorType": "t", "connectorId": "i", "lxVersion": "1.0.0", "\\ud800x": 1,\n'
+        ' "content": [{"type": "T", "id": "1", "data": {"name": "a\\ud800\\u0000b"}}]}'
+    )
+    ldif = load_ldif(text)
+    assert ldif.content[0]["data"]["name"] == "a\ud800\x00b"
+    assert [(w.path, w.line, w.column, w.message) for w in ldif.warnings] == [
+        ('["\\ud800x"]', 1, 66, "unknown key '\\ud800x' in the top level")
+    ]
+
+
+def test_repeated_keys_in_an_ldif_keep_the_last_value_like_json() -> None:
+    ldif = load_ldif('{"connectorType": "a", "connectorType": "b", "connectorId": "i", "lxVersion": "1.0.0"}')
+    assert ldif.data["connectorType"] == "b" and ldif.document.duplicates == []

@@ -146,7 +146,7 @@ def _check_values(data: dict[str, Any], problems: list[Problem]) -> None:
 def load_config(source: Mapping[str, Any] | str | os.PathLike[str]) -> ProcessorConfig:
     """Reads and validates a processor configuration (dict, JSON text or file); InputError lists every problem."""
     document = read_document(source, "processor configuration")
-    problems = check_config(document.data).problems
+    problems = document.duplicates + check_config(document.data).problems
     if problems:
         raise InputError(document.name, document.issues(problems), "processor configuration")
     return ProcessorConfig(document.data, document, document.name)

@@ -3,7 +3,8 @@
 Validators collect :class:`Problem` records (a path as segments plus what is wrong); a
 :class:`~kit.integration.inputs.document.Document` turns them into :class:`Issue` records with the line and
 column of the offending value. Loaders raise :class:`InputError` with every issue; the linter reports the
-same issues as findings instead.
+same issues as findings instead. Messages and hints are kept printable (:func:`.text.printable`): a value
+quoted from an input may hold lone surrogates or control characters.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from kit.errors import LxkitError
 
 from .paths import Segments, format_path
+from .text import printable
 
 __all__ = ["InputError", "Issue", "Problem"]
 
@@ -34,6 +36,11 @@ class Problem:
     at_key: bool = False
     offset: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", printable(self.hint))
+
     @property
     def path(self) -> str:
         return format_path(self.segments)
@@ -49,6 +56,11 @@ class Issue:
     line: int | None
     column: int | None
     kind: str = "schema"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", printable(self.hint))
 
     def format(self, name: str) -> str:
         """``config.json:12:7 processors[2].updates[0]: message; fix: hint``."""
@@ -71,8 +83,9 @@ class InputError(LxkitError):
 
     def __str__(self) -> str:
         count = len(self.issues)
-        head = f"{self.name}: {count} problem{'s' if count != 1 else ''} in this {self.what}"
-        lines = [head, *("  " + issue.format(self.name) for issue in self.issues[: self.shown])]
+        name = printable(self.name)
+        head = f"{name}: {count} problem{'s' if count != 1 else ''} in this {self.what}"
+        lines = [head, *("  " + issue.format(name) for issue in self.issues[: self.shown])]
         if count > self.shown:
             lines.append(f"  ... and {count - self.shown} more (all of them are in .issues)")
         return "\n".join(lines)

@@ -1,13 +1,17 @@
 """JSON paths as the kit prints them: ``processors[2].updates[0].values[1].regexMatch``.
 
 A path is a tuple of segments (``str`` keys, ``int`` list indexes). Keys that are not plain identifiers are
-written in brackets with JSON quotes (``variables["my var"]``); the root is the empty string.
+written in brackets with JSON quotes (``variables["my var"]``); the root is the empty string. Characters a
+terminal cannot show (controls, lone surrogates) are written as JSON escapes, so paths stay printable and
+still round-trip through :func:`parse_path`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+
+from .text import json_escape_unsafe
 
 __all__ = ["Segments", "format_path", "parse_path"]
 
@@ -26,7 +30,7 @@ def format_path(segments: Segments) -> str:
         elif _IDENTIFIER.match(segment):
             out.append(f".{segment}" if out else segment)
         else:
-            out.append(f"[{json.dumps(segment, ensure_ascii=False)}]")
+            out.append(f"[{json_escape_unsafe(json.dumps(segment, ensure_ascii=False))}]")
     return "".join(out)
 
 

@@ -407,10 +407,20 @@ _PROCESSORS: dict[str, tuple[str, tuple[str, ...], dict[str, Key]]] = {
         ("type", "identifier"),
         {"type": _TYPE_J, "identifier": Key("SearchIdentifier"), "readOnly": B},
     ),
+    # constrainingRelations replaces the source's relations of this type, addConstrainingRelations only
+    # adds (the default); optional turns "fact sheet not found" into info (reference §6.2)
     "inboundRelation": (
         "inbound",
         ("type", "from", "to"),
-        {"type": _TYPE_J, "from": Key("Identifier"), "to": Key("Identifier"), "read": Key("Read|list:Read")},
+        {
+            "type": _TYPE_J,
+            "from": Key("Identifier"),
+            "to": Key("Identifier"),
+            "read": Key("Read|list:Read"),
+            "constrainingRelations": B,
+            "addConstrainingRelations": B,
+            "optional": B,
+        },
     ),
     "inboundTag": (
         "inbound",

@@ -23,6 +23,7 @@ from kit.integration.juel import (
 from .issues import Problem
 from .paths import Segments, format_path
 from .schema import COMMENT_KEYS, PROCESSOR_COMMON, PROCESSOR_TYPES, SHAPES, Key, Shape
+from .text import shorten
 
 __all__ = ["TemplateUse", "Validator", "check_juel", "check_regex", "describe", "label", "suggest"]
 
@@ -122,7 +123,7 @@ def check_regex(pattern: str, segments: Segments) -> Problem | None:
         return Problem(
             "regex",
             segments,
-            f"invalid regular expression {pattern!r}: {detail}",
+            f"invalid regular expression {shorten(pattern)!r}: {shorten(detail, 200)}",
             'correct the pattern (Java regex syntax; in JSON a backslash is written \\\\, e.g. "\\\\d+")',
         )
     return None
@@ -136,7 +137,7 @@ def label(segments: Segments) -> str:
     if isinstance(last, int):
         before = segments[-2] if len(segments) > 1 else None
         return f"item {last} of '{before}'" if isinstance(before, str) else f"item {last}"
-    return f"'{last}'"
+    return f"'{shorten(last)}'"
 
 
 class Validator:
@@ -165,10 +166,11 @@ class Validator:
 
     def _unknown(self, name: str, shape: Shape, segments: Segments, where: str) -> None:
         guess = suggest(name, [*shape.keys, *COMMENT_KEYS]) if isinstance(name, str) else None
-        message = f"unknown key '{name}' in {where}"
+        shown = shorten(name)
+        message = f"unknown key '{shown}' in {where}"
         if guess:
             message += f"; did you mean '{guess}'?"
-            hint = f"rename '{name}' to '{guess}'"
+            hint = f"rename '{shown}' to '{guess}'"
         else:
             hint = f"remove it or check the spelling (known keys here: {', '.join(sorted(shape.keys))})"
         self.problems.append(Problem("unknown-key", (*segments, name), message, hint, at_key=True))
@@ -229,7 +231,7 @@ class Validator:
                     Problem(
                         "schema",
                         segments,
-                        f"{label(segments)} must be at least {key.minimum}, not {value}",
+                        f"{label(segments)} must be at least {key.minimum}, not {shorten(value, 30)}",
                         f"use a number >= {key.minimum}",
                     )
                 )
@@ -258,7 +260,7 @@ class Validator:
             if folded not in allowed:
                 choices = ", ".join(f"'{e}'" for e in key.enum)
                 guess = suggest(value, key.enum)
-                message = f"{label(segments)} is '{value}'; expected one of {choices}"
+                message = f"{label(segments)} is '{shorten(value)}'; expected one of {choices}"
                 self.problems.append(
                     Problem(
                         "schema",
@@ -286,7 +288,9 @@ class Validator:
             return
         if isinstance(kind, str):
             guess = suggest(kind, PROCESSOR_TYPES)
-            message = f"unknown processor type '{kind}'" + (f"; did you mean '{guess}'?" if guess else "")
+            message = f"unknown processor type '{shorten(kind)}'" + (
+                f"; did you mean '{guess}'?" if guess else ""
+            )
             hint = f"use '{guess}'" if guess else f"use one of {', '.join(PROCESSOR_TYPES)}"
             self.problems.append(Problem("unknown-type", (*segments, "processorType"), message, hint))
         # unknown or missing type: check the keys every processor has, without reporting unknown ones

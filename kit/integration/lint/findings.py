@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from kit.integration.inputs.text import printable
+
 __all__ = ["COLUMNS", "Finding", "Findings"]
 
 COLUMNS = ["rule", "severity", "path", "line", "column", "message", "hint"]
@@ -27,6 +29,13 @@ class Finding:
     hint: str | None
     #: the file (or ``<dict>`` / ``<string>``) the finding is in
     file: str = ""
+
+    def __post_init__(self) -> None:
+        # Rules quote the user's values: lone surrogates or control characters must not break printing,
+        # HTML or the Parquet/Excel export of the findings.
+        object.__setattr__(self, "message", printable(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", printable(self.hint))
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
