@@ -9,9 +9,10 @@ import logging
 import threading
 
 from kit.sandbox.faults import Faults
+from kit.sandbox.guards import SandboxError
 from kit.sandbox.server import SANDBOX_TOKEN, Sandbox, SandboxOptions
 
-__all__ = ["SANDBOX_TOKEN", "Faults", "Sandbox", "SandboxOptions", "embedded"]
+__all__ = ["SANDBOX_TOKEN", "Faults", "Sandbox", "SandboxError", "SandboxOptions", "embedded"]
 
 log = logging.getLogger("kit.sandbox")
 _lock = threading.Lock()

@@ -7,6 +7,7 @@ with per-server fault injection and LeanIX's rate limit. Loopback only. Start it
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gc
 import json
@@ -18,14 +19,28 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kit.sandbox.faults import FaultInjector, Faults, RateLimiter
+from kit.sandbox.guards import (
+    SandboxError,
+    authorization_problem,
+    check_faults,
+    check_host,
+    check_options,
+    check_port,
+    check_token_lifetime,
+    content_length,
+    host_header_problem,
+    port_unavailable,
+    redact,
+)
 from kit.sandbox.tokens import TokenIssuer, TokenRejected
 
-__all__ = ["SANDBOX_TOKEN", "RequestRecord", "Sandbox", "SandboxOptions"]
+__all__ = ["SANDBOX_TOKEN", "RequestRecord", "Sandbox", "SandboxError", "SandboxOptions"]
 
 log = logging.getLogger("kit.sandbox")
 
@@ -38,7 +53,14 @@ SYNCLOG = "/services/synclog/v1"
 
 @dataclass(frozen=True)
 class SandboxOptions:
-    """Everything that shapes one sandbox server."""
+    """Everything that shapes one sandbox server; out-of-range values raise :class:`SandboxError` here, so
+    ``SandboxOptions(...)`` in Python and ``lxkit sandbox serve`` refuse the same settings
+    (:func:`kit.sandbox.guards.check_options` has the ranges).
+
+    ``fault_rate`` spreads that share of requests evenly over the transient faults a client must survive
+    (429 with and without Retry-After, 503, dropped connections), drawn with ``seed``; give either it or
+    ``faults.rates``. ``read_timeout`` is how long a request body may take to arrive before a 400.
+    """
 
     size: int = 2000
     seed: int = 7
@@ -48,6 +70,18 @@ class SandboxOptions:
     denied_fields: tuple[str, ...] = ()
     faults: Faults = field(default_factory=Faults)
     run_delay: float = 0.05  # seconds a started run stays PENDING (lets clients poll and stop)
+    fault_rate: float = 0.0
+    read_timeout: float = 10.0
+    between_pages: Callable[..., None] | None = None  # tests: called per PageServed (see graphql_api)
+
+    def __post_init__(self) -> None:
+        check_options(self)
+
+    def starting_faults(self) -> Faults:
+        """The faults the server starts with: ``faults``, with ``fault_rate`` spread over transient kinds."""
+        if not self.fault_rate:
+            return self.faults
+        return replace(self.faults, rates=Faults.mixed(self.fault_rate).rates, seed=self.seed)
 
 
 @dataclass(frozen=True)
@@ -70,24 +104,48 @@ class Sandbox:
     """A running (or ready to run) sandbox server; use as a context manager or call start()/stop()."""
 
     def __init__(self, options: SandboxOptions | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Generate the workspace and bind ``host:port`` (loopback only; port 0 picks a free one)."""
+        self.options = options or SandboxOptions()
+        if not isinstance(self.options, SandboxOptions):
+            raise SandboxError(f"options must be a SandboxOptions, got a {type(self.options).__name__}.")
+        check_host(host)
+        check_port(port)
+        # bind first, so that a busy port fails before the workspace is generated; listen only once the
+        # server can answer (clients that poll the port for readiness get "connection refused" until then)
+        self._httpd = _Server((host, port), _Handler, bind_and_activate=False)
+        try:
+            try:
+                self._httpd.server_bind()
+            except OSError as exc:
+                raise port_unavailable(host, port, exc) from None
+            self._build()
+            try:
+                self._httpd.server_activate()
+            except OSError as exc:
+                raise port_unavailable(host, port, exc) from None
+        except BaseException:
+            self._httpd.server_close()
+            raise
+
+    def _build(self) -> None:
         from kit.sandbox.demo import generate_workspace
         from kit.sandbox.graphql_api import PathfinderGraphQL
         from kit.sandbox.runs import generate_runs
 
-        self.options = options or SandboxOptions()
         self.store = generate_workspace(size=self.options.size, seed=self.options.seed)
         self.history = generate_runs(self.store.workspace_id, seed=self.options.seed)
-        self.graphql = PathfinderGraphQL(self.store, denied_fields=self.options.denied_fields)
+        self.graphql = PathfinderGraphQL(
+            self.store, denied_fields=self.options.denied_fields, between_pages=self.options.between_pages
+        )
         gc.freeze()  # the generated workspace lives as long as the server: keep it out of GC passes
         self.lock = threading.RLock()  # runs write the store while GraphQL reads it
         self.field_kinds = {
             t.name: {f.name: str(f.kind) for f in t.fields} for t in self.store.metamodel.types
         }
         self.metric_points: list = []
-        self.injector = FaultInjector(self.options.faults)
+        self.injector = FaultInjector(self.options.starting_faults())
         self.limiter = RateLimiter(self.options.rate_limit)
         self.log: deque[RequestRecord] = deque(maxlen=100_000)
-        self._httpd = _Server((host, port), _Handler)
         self._httpd.sandbox = self
         self.issuer = TokenIssuer(
             api_token=self.options.api_token,
@@ -135,7 +193,7 @@ class Sandbox:
 
     @faults.setter
     def faults(self, faults: Faults) -> None:
-        self.injector.configure(faults)
+        self.injector.configure(check_faults(faults))
 
     @contextmanager
     def faulty(self, faults: Faults) -> Iterator[Sandbox]:
@@ -152,6 +210,7 @@ class Sandbox:
         """Temporarily change token lifetime or denied fields (tests share one server)."""
         saved = (self.issuer.lifetime, self.graphql)
         if "token_lifetime" in changes:
+            check_token_lifetime(changes["token_lifetime"])
             self.issuer.lifetime = changes["token_lifetime"]
         if "denied_fields" in changes:
             from kit.sandbox.graphql_api import PathfinderGraphQL
@@ -185,10 +244,23 @@ class Sandbox:
                 raise ApiError(404, {"errors": [f"No endpoint {method} {path} in the lxkit sandbox."]})
         except ApiError as exc:
             status, payload = exc.status, exc.body
+        except RecursionError:  # json.loads or the GraphQL parser on a body nested thousands deep
+            status, payload = 400, _error("The request body nests too deeply to parse; flatten it.")
+        except Exception as exc:  # a sandbox bug: answer 500 rather than drop the connection
+            log.error("lxkit sandbox: %s %s failed: %s", method, redact(path, ()), type(exc).__name__)
+            log.debug("lxkit sandbox: traceback", exc_info=True)
+            status, payload = 500, _error(f"Internal error in the lxkit sandbox ({type(exc).__name__}).")
         extra = {}
         if isinstance(payload, dict) and "_retry_after" in payload:
             extra["Retry-After"] = str(int(payload.pop("_retry_after")))
+        if status == 401:
+            extra["WWW-Authenticate"] = 'Basic realm="MTM"' if path.endswith("/oauth2/token") else BEARER
         self.log.append(RequestRecord(time.time(), method, path, status))
+        # error answers may quote the request (a path, a query value, GraphQL text): never a token
+        if status >= 400:
+            payload = _redacted(payload, self._presented_secrets(headers))
+        elif isinstance(payload, dict) and payload.get("errors"):
+            payload = {**payload, "errors": _redacted(payload["errors"], self._presented_secrets(headers))}
         body = None if payload is None else json.dumps(payload, separators=(",", ":")).encode()
         extra["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         return status, extra, body
@@ -211,6 +283,16 @@ class Sandbox:
         }
         return status, headers, json.dumps({"status": "ERROR", "message": messages[status]}).encode()
 
+    def _presented_secrets(self, headers) -> list[str]:
+        """The API token and whatever credentials the request carried (to keep them out of answers)."""
+        found = [self.options.api_token]
+        credentials = (headers.get("Authorization") or "").partition(" ")[2]
+        if credentials:
+            found.append(credentials)
+            with contextlib.suppress(ValueError):
+                found.append(base64.b64decode(credentials, validate=True).decode().partition(":")[2])
+        return found
+
     def _authorize(self, headers) -> dict:
         try:
             claims = self.issuer.verify(headers.get("Authorization"), self.faults.expire_tokens_after)
@@ -229,18 +311,46 @@ class Sandbox:
         return claims
 
 
+BEARER = 'Bearer realm="LeanIX"'
+
+
+def _error(message: str) -> dict:
+    """An error body in the shape LeanIX's services answer 401/429/5xx with."""
+    return {"status": "ERROR", "message": message}
+
+
+def _redacted(value: object, secrets: list[str]) -> object:
+    """``value`` (a JSON payload) with every string passed through :func:`redact`."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {redact(str(k), secrets): _redacted(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v, secrets) for v in value]
+    return value
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     sandbox: Sandbox
 
-    def __init__(self, address, handler) -> None:
+    def __init__(self, address, handler, bind_and_activate: bool = True) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        super().__init__(address, handler)
+        super().__init__(address, handler, bind_and_activate)
 
     def handle_error(self, request, client_address) -> None:
         # a client that went away (or a connection the fault injector dropped) is not worth a traceback
         log.debug("connection from %s ended with an error", client_address, exc_info=True)
+
+
+_PROTOCOL_ERRORS = {
+    400: "The request line or headers are not valid HTTP/1.1 (RFC 9112).",
+    414: "The request line is longer than 65,536 bytes.",
+    431: "A header line is longer than 65,536 bytes, or the request has more than 100 headers.",
+    501: "The lxkit sandbox implements GET, POST, PUT and DELETE only.",
+    505: "The lxkit sandbox speaks HTTP/1.0 and HTTP/1.1 only.",
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -253,10 +363,154 @@ class _Handler(BaseHTTPRequestHandler):
         # delayed ACK hold every answer back by ~40 ms
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    # -- refusing bad requests: a JSON answer in LeanIX's shape, never a dropped connection or a hang --------
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad request line, too long, unknown method) as JSON; their texts
+        are fixed per status because http.server's would quote the request line back."""
+        self._refuse(code, _PROTOCOL_ERRORS.get(code, HTTPStatus(code).phrase), close=True)
+
+    def _refuse(self, code: int, message: str, *, close: bool, extra: dict | None = None) -> None:
+        if self.request_version in ("HTTP/0.9", "", None):  # so that a status line and headers go out
+            self.request_version = "HTTP/1.0"
+        payload = json.dumps(_error(message), separators=(",", ":")).encode()
+        sandbox = getattr(self.server, "sandbox", None)
+        if sandbox is not None and self.command:
+            path = urlsplit(self.path or "").path or "/"
+            sandbox.log.append(RequestRecord(time.time(), self.command, path, code))
+        if close:
+            self.close_connection = True
+        self.send_response(code)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        if close:
+            self.send_header("Connection", "close")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+        if close:
+            self._linger()
+
+    def _linger(self) -> None:
+        """Read (and drop) what the client still sends, briefly, after the answer: closing a socket with
+        unread data resets the connection, and the client would lose the answer."""
+        with contextlib.suppress(OSError):
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.5)
+            drained = 0
+            while drained < 4 * 2**20:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+
+    def parse_request(self) -> bool:
+        self._checked = False  # one handler serves every request of a keep-alive connection
+        if len(self.raw_requestline.split()) == 2:  # an HTTP/0.9 request: no headers would follow
+            self.command, self.path, self.request_version, self.requestline = None, "", "HTTP/1.0", ""
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        return True
+
+    def handle_expect_100(self) -> bool:
+        """Refuse a bad request before the client sends its body (RFC 9110 §10.1.1)."""
+        if self._check_headers():
+            return False
+        return super().handle_expect_100()
+
+    def _check_headers(self) -> bool:
+        """Refuse a request whose target, Host, Content-Length or Authorization is bad; True if refused.
+
+        Checked before routing, so that every endpoint (and an unknown path) gives the same answer; once per
+        request (``Expect: 100-continue`` checks before the body)."""
+        if self._checked:
+            return False
+        length, status, reason = content_length(
+            self.headers.get_all("Content-Length") or [], self.headers.get_all("Transfer-Encoding") or []
+        )
+        if reason:
+            self._refuse(status, reason, close=True)
+            return True
+        self._length = length
+        target = self.path
+        hosts = self.headers.get_all("Host") or []
+        if not target.startswith("/"):
+            absolute = re.fullmatch(r"(?i)https?://([^/?#]*)([^#]*)", target)
+            if not absolute:
+                self._refuse(400, "The request target must be a path starting with '/'.", close=True)
+                return True
+            hosts, self.path = [absolute[1]], absolute[2] or "/"  # the target's authority wins over Host
+        if hosts or self.request_version != "HTTP/1.0":  # HTTP/1.0 may leave Host out
+            problem = host_header_problem(hosts)
+            if problem:
+                self._refuse(problem[0], problem[1], close=True)
+                return True
+        reason, authorization = authorization_problem(self.headers.get_all("Authorization") or [])
+        if reason:
+            self._refuse(401, f"Unauthorized: {reason}.", close=True, extra={"WWW-Authenticate": BEARER})
+            return True
+        if authorization:
+            self.headers.replace_header("Authorization", authorization)
+        self._checked = True
+        return False
+
+    def _read_body(self, length: int) -> bytes | None:
+        """The request body, or None (after a 400) if it ended or stalled before ``length`` bytes."""
+        if not length:
+            return b""
+        timeout = self.server.sandbox.options.read_timeout
+        chunks, got, stalled = [], 0, False
+        try:
+            self.connection.settimeout(timeout)
+            while got < length:
+                chunk = self.rfile.read1(min(length - got, 2**20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+        except TimeoutError:
+            stalled = True
+        except OSError:  # the client reset the connection: the body is short
+            pass
+        if got < length:
+            why = f"nothing more came for {timeout:g} s" if stalled else "the client stopped sending"
+            self._refuse(
+                400,
+                f"The request body ended after {got} of the {length} bytes its Content-Length announced "
+                f"({why}); send the whole body or fix Content-Length.",
+                close=True,
+            )
+            return None
+        self.connection.settimeout(None)
+        return b"".join(chunks)
+
+    def _prepare(self) -> tuple[int, dict, bytes | None] | None:
+        """The answer to send, or None when the request was refused (and answered) already."""
+        if self._check_headers():
+            return None
+        body = self._read_body(self._length)
+        if body is None:
+            return None
+        return self.server.sandbox.handle(self.command, self.path, self.headers, body)
+
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        status, headers, payload = self.server.sandbox.handle(self.command, self.path, self.headers, body)
+        try:
+            answer = self._prepare()
+        except Exception as exc:  # a sandbox bug before the answer: a 500, not a dropped connection
+            log.error("lxkit sandbox: %s failed before routing: %s", self.command, type(exc).__name__)
+            log.debug("lxkit sandbox: traceback", exc_info=True)
+            self._refuse(500, f"Internal error in the lxkit sandbox ({type(exc).__name__}).", close=True)
+            return
+        if answer is None:
+            return
+        status, headers, payload = answer
         if status == -1:  # injected dropped connection: no answer at all
             self.close_connection = True
             with contextlib.suppress(OSError):

@@ -38,6 +38,7 @@ class TokenIssuer:
 
     def __post_init__(self) -> None:
         self._key = secrets.token_bytes(32)
+        self.issued: list[str] = []  # every access token handed out, for tests that look for leaks
 
     def check_api_token(self, presented: str) -> bool:
         return hmac.compare_digest(presented.encode(), self.api_token.encode())
@@ -68,6 +69,7 @@ class TokenIssuer:
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
         payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         signature = _b64(hmac.new(self._key, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+        self.issued.append(f"{header}.{payload}.{signature}")
         return {
             "scope": "",
             "expired": False,
