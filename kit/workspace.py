@@ -6,7 +6,8 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from kit.client import FieldPermissionError, LeanIXClient
 from kit.columns import FrameBuilder
 from kit.factsheet_frames import FrameQuery, long_query, wide_query
 from kit.model import INTROSPECTION_QUERY, WorkspaceModel
+from kit.paging import READ_ATTEMPTS, REREAD_PAUSE, archive_passes, read_pages
 from kit.runs import RunsMixin
 
 __all__ = ["DeniedFieldsWarning", "Workspace"]
@@ -41,12 +43,26 @@ class Workspace(RunsMixin):
 
     Frames share column names with the GraphQL API (``businessCriticality``, ``lifecycle`` …); type, status
     and single-select columns are categoricals in the workspace's own order, timestamps are UTC datetimes.
+
+    A type whose fact sheets change while it is paged through is read again from the start, up to
+    ``read_attempts`` times ``reread_pause`` seconds apart, then :class:`~kit.client.InconsistentRead` is
+    raised (see :mod:`kit.paging`).
     """
 
-    def __init__(self, client: LeanIXClient, *, page_size: int = 1000, progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        client: LeanIXClient,
+        *,
+        page_size: int = 1000,
+        progress: bool | None = None,
+        read_attempts: int = READ_ATTEMPTS,
+        reread_pause: float = REREAD_PAUSE,
+    ) -> None:
         self.client = client
         self.page_size = page_size
         self.progress = progress
+        self.read_attempts = read_attempts
+        self.reread_pause = reread_pause
         self._model: WorkspaceModel | None = None
 
     def __repr__(self) -> str:
@@ -114,9 +130,16 @@ class Workspace(RunsMixin):
         query = wide_query(self.model, type, fields)
         while True:
             try:
-                builder = FrameBuilder(query.columns)
-                for page in self._pages(type, query.selection, filter, include_archived, page_size, progress):
-                    builder.add(page)
+                builder = self._read(
+                    type,
+                    "fact sheets",
+                    query.selection,
+                    partial(FrameBuilder, query.columns),
+                    filter,
+                    include_archived,
+                    page_size,
+                    progress,
+                )
                 return builder.frame()
             except FieldPermissionError as exc:
                 if on_denied != "drop":
@@ -180,10 +203,18 @@ class Workspace(RunsMixin):
         needs = {"tags": "tags", "lifecycles": "lifecycle", "subscriptions": "subscriptions"}.get(kind)
         if needs and needs not in info.fields:
             return FrameBuilder(query.columns).frame()  # the type has no such facet: an empty, typed frame
-        builder = FrameBuilder(query.columns)
-        for page in self._pages(type, f"id name {query.selection}", filter, include_archived, None, None):
-            builder.add([row for node in page for row in rows(node)])
-        return builder.frame()
+        sink = self._read(
+            type,
+            kind,
+            f"id name {query.selection}",
+            lambda: _RowSink(FrameBuilder(query.columns), rows),
+            filter,
+            include_archived,
+            None,
+            None,
+            what=f"the {type} relations {relation.name}" if relation is not None else None,
+        )
+        return sink.builder.frame()
 
     # -- Integration API runs -------------------------------------------------------------------------------
     def run(
@@ -200,8 +231,9 @@ class Workspace(RunsMixin):
 
         Predicts the outcome first (offline, against this workspace), then starts the run, polls its status
         with backoff until FINISHED/FAILED/STOPPED and returns a :class:`kit.iapi_runs.RunResult` with the
-        reported stats and warnings beside the prediction. A real run whose deletion scope would delete
-        anything is refused until ``confirm_deletions`` equals the predicted number.
+        reported stats and warnings beside the prediction. A real run that would archive or delete anything
+        (processors in ``mode: delete``, single-select tag replacements, deletion scopes) is refused until
+        ``confirm_deletions`` equals ``preview.removals.total``.
         """
         from kit.iapi_runs import run_integration
 
@@ -224,39 +256,49 @@ class Workspace(RunsMixin):
         return write_snapshot(self, directory, types=types, overwrite=overwrite)
 
     # -- paging -------------------------------------------------------------------------------------------
-    def _pages(self, type, selection, filter, include_archived, page_size, progress) -> Iterator[list[dict]]:  # noqa: A002
-        """Pages of nodes (lists), active fact sheets first and then, if asked, the archived ones.
+    def _read(
+        self,
+        type: str,  # noqa: A002
+        kind: str,
+        selection: str,
+        new_sink: Callable[[], Any],
+        filter: Mapping[str, Any] | None,  # noqa: A002
+        include_archived: bool,
+        page_size: int | None,
+        progress: bool | None,
+        what: str | None = None,
+    ) -> Any:
+        """Every page of ``type`` into a fresh ``new_sink()``: active fact sheets first and then, if asked,
+        the archived ones; read again from the start when the pages show the type changed meanwhile.
 
         Pages are handed on one at a time, so a frame builder can convert and drop each page's JSON.
         """
         self.model.type(type)  # a clear error for an unknown type before any paging
-        filters = [dict(filter or {})]
-        if include_archived:
-            archived = dict(filter or {})
-            facets = [f for f in archived.get("facetFilters") or [] if f.get("facetKey") != "TrashBin"]
-            archived["facetFilters"] = [
-                *facets,
-                {"facetKey": "TrashBin", "operator": "OR", "keys": ["archived"]},
-            ]
-            filters.append(archived)
-        query = _PAGE_QUERY % f"id ... on {type} {{ {selection} }}"
         wanted = self.progress if progress is None else progress
-        for current in filters:
-            bar = None
-            variables = {"type": type, "filter": current or None}
-            try:
-                for page in self.client.graphql_pages(
-                    query, variables, page_size=page_size or self.page_size
-                ):
-                    nodes = [edge["node"] for edge in page.get("edges") or []]
-                    if bar is None:
-                        bar = _progress_bar(page.get("totalCount"), type, wanted)
-                    yield nodes
-                    if bar is not None:
-                        bar.update(len(nodes))
-            finally:
-                if bar is not None:
-                    bar.close()
+        return read_pages(
+            self.client,
+            _PAGE_QUERY % f"id ... on {type} {{ {selection} }}",
+            new_sink,
+            type=type,
+            kind=kind,
+            passes=archive_passes(filter, include_archived),
+            page_size=page_size or self.page_size,
+            attempts=self.read_attempts,
+            pause=self.reread_pause,
+            what=what,
+            progress=lambda total: _progress_bar(total, type, wanted),
+        )
+
+
+class _RowSink:
+    """A frame builder fed with the long rows (tags, relations …) of each page's nodes."""
+
+    def __init__(self, builder: FrameBuilder, rows: Callable[[dict], Iterable[dict]]) -> None:
+        self.builder = builder
+        self.rows = rows
+
+    def add(self, nodes: list[dict[str, Any]]) -> None:
+        self.builder.add([row for node in nodes for row in self.rows(node)])
 
 
 def _progress_bar(total: int | None, label: str, wanted: bool | None):

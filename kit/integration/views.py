@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.integration.facets import FacetSchema, compile_filter, scope_filter
 from kit.model import SCALARS
+from kit.paging import READ_ATTEMPTS, REREAD_PAUSE, Pass, archive_passes, read_pages
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -365,6 +366,7 @@ def _snapshot_subscription(row: Mapping[str, Any]) -> dict[str, Any]:
 _LIVE_PAGE = """
 query lxkitViewPage($first: Int, $after: String, $type: FactSheetType, $filter: FilterInput) {
   allFactSheets(first: $first, after: $after, factSheetType: $type, filter: $filter) {
+    totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { %s } }
   }
@@ -372,7 +374,17 @@ query lxkitViewPage($first: Int, $after: String, $type: FactSheetType, $filter: 
 """
 _TAG_GROUPS = "{ allTagGroups { edges { node { id name shortName mode restrictToFactSheetTypes } } } }"
 _TAGS = "{ allTags { edges { node { id name description color tagGroup { id name } } } } }"
-_ARCHIVED = {"facetKey": "TrashBin", "operator": "OR", "keys": ["archived"]}
+
+
+class _Collected(list):
+    """A list that takes pages of nodes, converted by ``convert`` (a page sink for :func:`read_pages`)."""
+
+    def __init__(self, convert) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def add(self, nodes: list[dict[str, Any]]) -> None:
+        self.extend(self.convert(node) for node in nodes)
 
 
 class LiveView(RecordView):
@@ -381,7 +393,9 @@ class LiveView(RecordView):
     ``select`` sends the scope to Pathfinder as a ``filter`` (its own semantics) and maps the answer onto
     the loaded records. Users are the subscribers found on the records (users live in MTM, not in GraphQL).
     Records carry the fields of :attr:`Workspace.model`, lifecycles with phases, external ids, tags,
-    subscriptions, relations (with their scalar fields) and completion; documents are not read.
+    subscriptions, relations (with their scalar fields) and completion; documents are not read. A type that
+    changes while it is paged through is read again (the workspace's ``read_attempts``, ``reread_pause``),
+    then :class:`~kit.client.InconsistentRead` is raised (see :mod:`kit.paging`).
     """
 
     def __init__(
@@ -409,25 +423,21 @@ class LiveView(RecordView):
         if type is None:
             return [r for t in self._known_types() for r in self.factsheets(t)]
         query = _LIVE_PAGE % f"id ... on {type} {{ {_node_selection(self.workspace, type)} }}"
-        out: list[Record] = []
-        for filt in (None, {"facetFilters": [_ARCHIVED]}):
-            variables = {"type": type, "filter": filt}
-            for page in self.workspace.client.graphql_pages(query, variables, page_size=self.page_size):
-                out.extend(_live_record(edge["node"]) for edge in page.get("edges") or ())
-        return out
+        return self._read(query, type, archive_passes(None, True), self.page_size, _live_record)
 
     def select(self, scope: Mapping[str, Any], type: str | None = None) -> list[Record]:  # noqa: A002
         """Pathfinder's answer to ``allFactSheets(factSheetType: type, filter: scope)``, as records."""
         if type is not None and type not in self._known_types():
             return []
         filt = {k: v for k, v in scope_filter(scope).items() if v not in ([], "")}
-        query = _LIVE_PAGE % "id type"
-        found: list[tuple[str, str]] = []
-        variables = {"type": type, "filter": filt or None}
-        for page in self.workspace.client.graphql_pages(
-            query, variables, page_size=max(self.page_size, 1000)
-        ):
-            found.extend((e["node"]["id"], e["node"]["type"]) for e in page.get("edges") or ())
+        found = self._read(
+            _LIVE_PAGE % "id type",
+            type,
+            [Pass(filt or None)],
+            max(self.page_size, 1000),
+            lambda node: (node["id"], node["type"]),
+            what=f"the {type} fact sheets in scope" if type else "the fact sheets in scope",
+        )
         out = []
         for fs_id, fs_type in found:
             index = self._ids_of_type.get(fs_type)
@@ -436,6 +446,21 @@ class LiveView(RecordView):
             if fs_id in index:
                 out.append(index[fs_id])
         return out
+
+    def _read(self, query: str, type, passes, page_size: int, convert, what: str | None = None) -> list:  # noqa: A002
+        """Every page of ``query``, converted node by node; read again if the workspace moved meanwhile."""
+        return read_pages(
+            self.workspace.client,
+            query,
+            lambda: _Collected(convert),
+            type=type,
+            kind="fact sheets",
+            passes=passes,
+            page_size=page_size,
+            attempts=getattr(self.workspace, "read_attempts", READ_ATTEMPTS),
+            pause=getattr(self.workspace, "reread_pause", REREAD_PAUSE),
+            what=what,
+        )
 
     def _tags_and_groups(self) -> tuple[list[dict], list[dict]]:
         if self._tag_data is None:

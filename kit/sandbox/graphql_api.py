@@ -6,6 +6,11 @@ introspection, validation messages and field types follow the workspace's meta m
 sorting and forward-only cursor paging. Filtering and sorting are :mod:`kit.integration.facets`, the code the
 integration engine's workspace views use too; filtered and sorted result lists are cached per store version
 so paging through 100,000 fact sheets filters once. Parsed and validated documents are cached by query text.
+
+For tests of reads that must notice a workspace changing under them, :attr:`PathfinderGraphQL.between_pages`
+(off by default) is called with a :class:`PageServed` after each answer that served an ``allFactSheets`` page,
+under the sandbox's lock and after the answer is complete, so a hook can archive, create or delete fact sheets
+between one page and the next the way an integration running alongside would.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -50,7 +56,7 @@ from kit.sandbox.schema import build_sdl
 from kit.sandbox.store import Store
 from kit.sandbox.view import facet_schema
 
-__all__ = ["DEFAULT_PAGE_SIZE", "PathfinderGraphQL", "build_sdl"]
+__all__ = ["DEFAULT_PAGE_SIZE", "PageServed", "PathfinderGraphQL", "build_sdl"]
 
 DEFAULT_PAGE_SIZE = 40
 """Page size when a query gives no ``first`` (LeanIX's REST default; see the report for GraphQL)."""
@@ -63,14 +69,34 @@ _MAX_TOKENS = 50_000
 # Resolvers and execution
 
 
+@dataclass(frozen=True)
+class PageServed:
+    """One ``allFactSheets`` page the sandbox served: what a ``between_pages`` hook is given."""
+
+    store: Store
+    type: str | None  # the factSheetType argument
+    filter: Mapping[str, Any] | None
+    first_row: int  # 0-based position of the page's first row in the whole result
+    rows: int  # rows on this page
+    size: int  # rows asked for (``first``)
+    total: int  # the totalCount this page reported
+    has_next: bool
+
+    @property
+    def number(self) -> int:
+        """1 for the first page, 2 for the next … (pages of ``size`` rows)."""
+        return self.first_row // self.size + 1 if self.size else 1
+
+
 class _Context:
     """Per-request state handed to resolvers through ``info.context``."""
 
-    __slots__ = ("api", "denied_seen")
+    __slots__ = ("api", "denied_seen", "served")
 
     def __init__(self, api: PathfinderGraphQL) -> None:
         self.api = api
         self.denied_seen: set[int] = set()
+        self.served: list[PageServed] | None = [] if api.between_pages is not None else None
 
 
 class _PageEdge:
@@ -132,7 +158,22 @@ def _resolve_all_factsheets(
 ) -> dict[str, Any]:
     api: PathfinderGraphQL = info.context.api
     rows = api.select(factSheetType, filter, sort)
-    return _page(rows, first, after, api.default_page_size)
+    page = _page(rows, first, after, api.default_page_size)
+    if info.context.served is not None:
+        edges = page["edges"]
+        info.context.served.append(
+            PageServed(
+                store=api.store,
+                type=factSheetType,
+                filter=filter,
+                first_row=edges[0].offset if edges else _decode_cursor(after) + 1,
+                rows=len(edges),
+                size=api.default_page_size if first is None else first,
+                total=page["totalCount"],
+                has_next=page["pageInfo"]["hasNextPage"],
+            )
+        )
+    return page
 
 
 def _resolve_factsheet(_root: Any, info: Any, id: str) -> Any:  # noqa: A002
@@ -301,10 +342,17 @@ class PathfinderGraphQL:
         denied_fields: Iterable[str] = (),
         *,
         default_page_size: int = DEFAULT_PAGE_SIZE,
+        between_pages: Callable[[PageServed], None] | None = None,
     ) -> None:
-        """``denied_fields`` like ``"Application.businessCriticality"`` answer LeanIX's permission error."""
+        """``denied_fields`` like ``"Application.businessCriticality"`` answer LeanIX's permission error.
+
+        ``between_pages`` (tests only; None = off) is called with each :class:`PageServed` once the answer
+        that served it is complete, before it is sent: it may change :attr:`store` (the caller holds the
+        sandbox's lock), so the client's next page sees the change.
+        """
         self.store = store
         self.default_page_size = default_page_size
+        self.between_pages = between_pages
         self._denied = _parse_denied(store.metamodel, denied_fields)
         self._compiled = _compiled(store.metamodel, self._denied)
         self._results: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
@@ -326,10 +374,11 @@ class PathfinderGraphQL:
             document, errors = self._compiled.document(query)
             if document is None:
                 return {"data": None, "errors": [e.formatted for e in errors]}
+            context = _Context(self)
             result = execute_sync(
                 self.schema,
                 document,
-                context_value=_Context(self),
+                context_value=context,
                 variable_values=variables,
                 operation_name=operation_name,
                 field_resolver=_fast_field,
@@ -338,6 +387,12 @@ class PathfinderGraphQL:
             )
         except Exception as error:  # noqa: BLE001 - the HTTP layer must always get an answer
             return _error_result(f"Internal sandbox error: {type(error).__name__}: {error}")
+        if context.served and self.between_pages is not None:
+            try:
+                for page in context.served:
+                    self.between_pages(page)
+            except Exception as error:  # noqa: BLE001 - a broken test hook must show, not hang a client
+                return _error_result(f"Sandbox between_pages hook failed: {type(error).__name__}: {error}")
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [e.formatted for e in result.errors]

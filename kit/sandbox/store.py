@@ -298,6 +298,19 @@ class Store:
         self.version += 1
         return rec
 
+    def delete_factsheet(self, fs_id: str) -> None:
+        """Delete a fact sheet for good (not archive it), with its relations, subscriptions and documents."""
+        rec = self._require(fs_id)
+        related = {
+            e.node["id"] for name in self.metamodel.relations_of(rec["type"]) for e in rec[name]["edges"]
+        }
+        for rel_id in related:
+            self.remove_relation(rel_id)
+        del self._all[fs_id]
+        del self._by_type[rec["type"]][fs_id]
+        self.documents.pop(fs_id, None)
+        self.version += 1
+
     # -- writing: relations -----------------------------------------------------------------------
 
     def add_relation(
