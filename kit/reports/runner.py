@@ -6,11 +6,17 @@ Design:
   the kernel only through the environment, as in an interactive session.
 - The kernel runs with ``PLOTLY_RENDERER=notebook`` (figures carry plotly.js and render offline in the
   HTML) and ``LXKIT_HEADLESS=1`` (no progress bars in the output).
-- Everything is written into a hidden ``.partial`` folder first and renamed when complete, so a report
-  folder is never half-written; a failed run keeps its executed notebook (with papermill's error markers),
-  its HTML and its record, and the call raises :class:`ReportFailed` afterwards.
+- The output folder is checked (and created if missing) before a kernel starts (see
+  :mod:`kit.reports.output_folder`). Everything is written into a hidden ``.partial`` folder first and
+  renamed when complete, so a report folder is never half-written; a failed run keeps its executed notebook
+  (with papermill's error markers), its HTML and its record, and the call raises :class:`ReportFailed`.
+- Nothing reaches the disk or the terminal before :class:`kit.redaction.Redactor` has seen it: papermill
+  writes the executed notebook into memory (the ``lxkit-memory://`` handler), the runner redacts it, then
+  writes it; the HTML is made from the redacted notebook and redacted again; the record, its error and the
+  kernel's own stdout/stderr are redacted too. ``redactions`` in the record counts what the notebook's
+  outputs held (``{"api_token": n, "access_token": m}``); the record and error repeat those, uncounted.
 - papermill's save-after-every-cell is off: it rewrites the whole notebook twice per cell (quadratic).
-- The kernel is always this interpreter's ipykernel (see :class:`_KernelManager`).
+- The kernel is always this interpreter's ipykernel (see :mod:`kit.reports.kernel`).
 - On POSIX the kernel talks over Unix sockets (ZeroMQ ``ipc``) beside its connection file rather than
   loopback TCP ports: no ports to take, and ipykernel's "running over TCP without encryption" warning goes.
 """
@@ -25,63 +31,64 @@ import platform
 import re
 import threading
 import time
+import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import nbformat
-from ipykernel.kernelspec import get_kernel_dict
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import AsyncKernelManager
 
 from kit._version import __version__
 from kit.config import load_settings
 from kit.errors import LxkitError
+from kit.redaction import ACCESS_TOKEN, API_TOKEN, REDACTED, Redactor
+from kit.reports.errors import ParameterError, ReportError
 from kit.reports.html import export_html
+from kit.reports.kernel import join_forwarders, kernel_manager_class
 from kit.reports.notebooks import find_notebook, notebook_parameters
+from kit.reports.output_folder import RUNS_LOG, append_line, prepare
+from kit.reports.parameters import check_name, check_value
 
-__all__ = ["ReportError", "ReportFailed", "RunRecord", "run_report"]
+__all__ = ["REDACTED", "ReportError", "ReportFailed", "RunRecord", "run_report"]
 
 log = logging.getLogger(__name__)
 
 _SECRET_NAME = re.compile(r"token|secret|passw|api_?key|credential", re.IGNORECASE)
 _KERNEL_ENV = {"PLOTLY_RENDERER": "notebook", "LXKIT_HEADLESS": "1"}
 _ENV_LOCK = threading.Lock()
-REDACTED = "[redacted by lxkit]"
+_MEMORY = "lxkit-memory://"
 
 
-class _KernelManager(AsyncKernelManager):
-    """The kernel manager papermill (nbclient) starts kernels with.
+class _MemoryOutput:
+    """A papermill I/O handler keeping executed notebooks in memory until the runner has redacted them."""
 
-    A notebook asking for ``python3`` gets a kernel of the interpreter running the report (the one ``kit``
-    is installed in), not whatever a user-level ``python3`` kernelspec points to; other kernel names are
-    looked up as usual. ``ipc`` transport where there is one.
-    """
+    notebooks: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, **kwargs: Any) -> None:
-        if os.name == "posix":
-            kwargs.setdefault("transport", "ipc")
-        super().__init__(**kwargs)
+    @classmethod
+    def write(cls, buf: str, path: str) -> None:
+        cls.notebooks[path] = buf
 
-    @property
-    def kernel_spec(self) -> KernelSpec | None:
-        if self._kernel_spec is None and self.kernel_name in ("python3", "python"):
-            native = get_kernel_dict()
-            self._kernel_spec = KernelSpec(
-                resource_dir="",
-                **{
-                    key: native[key]
-                    for key in ("argv", "display_name", "language", "metadata")
-                    if key in native
-                },
-            )
-        return super().kernel_spec
+    @classmethod
+    def read(cls, path: str) -> str:
+        raise LxkitError(f"{path} is write-only")
+
+    @classmethod
+    def listdir(cls, path: str) -> list[str]:
+        raise LxkitError(f"{path} cannot be listed")
+
+    @classmethod
+    def pretty_path(cls, path: str) -> str:
+        return path
 
 
-class ReportError(LxkitError):
-    """The report cannot start: a parameter is unknown, secret-looking, or the notebook is missing."""
+def _register_memory_output() -> None:
+    from papermill.iorw import papermill_io
+
+    if not any(scheme == _MEMORY for scheme, _handler in papermill_io._handlers):
+        papermill_io.register(_MEMORY, _MemoryOutput)
 
 
 class ReportFailed(LxkitError):
@@ -112,7 +119,7 @@ class RunRecord:
     html_path: Path | None
     workspace: str
     error: dict[str, Any] | None = None
-    redactions: int = 0
+    redactions: dict[str, int] = field(default_factory=lambda: {API_TOKEN: 0, ACCESS_TOKEN: 0})
     kit_version: str = __version__
     python: str = field(default_factory=platform.python_version)
 
@@ -129,21 +136,35 @@ class RunRecord:
 
 def check_parameters(notebook: Path, parameters: Mapping[str, Any], token: str | None) -> dict[str, Any]:
     """The parameters as they will be injected; raises :class:`ReportError` naming what is wrong."""
+    if not isinstance(parameters, Mapping):
+        raise ParameterError(
+            f"parameters must be a mapping of names to values, not {type(parameters).__name__}"
+        )
     declared = notebook_parameters(notebook)
     for name in parameters:
+        check_name(name)
         if _SECRET_NAME.search(name):
-            raise ReportError(
+            raise ParameterError(
                 f"parameter {name!r} looks like a credential: papermill writes parameters into the executed "
                 "notebook. Put LEANIX_API_TOKEN in the environment or a .env file; the notebook reads it there."
             )
         if name not in declared:
             known = ", ".join(declared) or "none"
-            raise ReportError(f"{notebook.name} has no parameter {name!r}; its parameters are: {known}")
-    if token and token in json.dumps(dict(parameters), default=str):
-        raise ReportError(
-            "a parameter value equals the configured API token; the token must never be a parameter "
-            "(it would be written into the executed notebook)"
-        )
+            raise ParameterError(f"{notebook.name} has no parameter {name!r}; its parameters are: {known}")
+    redactor = Redactor(token)
+    for name, value in parameters.items():
+        check_value(name, value)
+        kind = redactor.kind_in(json.dumps(value))
+        if kind == API_TOKEN:
+            raise ParameterError(
+                f"the value of parameter {name!r} holds the configured API token; the token must never be a "
+                "parameter (it would be written into the executed notebook)"
+            )
+        if kind == ACCESS_TOKEN:
+            raise ParameterError(
+                f"the value of parameter {name!r} holds an access token (a JWT); credentials must never be "
+                "parameters (they would be written into the executed notebook)"
+            )
     return dict(parameters)
 
 
@@ -163,16 +184,15 @@ def _kernel_environment(extra: Mapping[str, str]) -> Iterator[None]:
                     os.environ[name] = value
 
 
-def _redact(path: Path, token: str | None) -> int:
-    """Replace the token wherever the notebook's code printed it; the count goes into the record."""
-    if not token or not path.is_file():
-        return 0
-    text = path.read_text(encoding="utf-8")
-    count = text.count(token)
-    if count:
-        path.write_text(text.replace(token, REDACTED), encoding="utf-8")
-        log.warning("the API token appeared %d time(s) in the output of %s; redacted", count, path.name)
-    return count
+def _redacted_notebook(path: str, redactor: Redactor, final: Path) -> tuple[nbformat.NotebookNode, Counter]:
+    """The executed notebook papermill left in memory, every string redacted; and what was replaced."""
+    book = nbformat.reads(_MemoryOutput.notebooks.pop(path), as_version=4)
+    counts: Counter[str] = Counter()
+    redactor.value(book, counts)
+    papermill_meta = book.metadata.get("papermill", {})
+    if "output_path" in papermill_meta:
+        papermill_meta["output_path"] = str(final)
+    return book, counts
 
 
 def _error_of(exc: BaseException) -> dict[str, Any]:
@@ -195,52 +215,67 @@ def run_report(
 ) -> RunRecord:
     """Execute ``notebook`` with ``parameters``; write notebook, HTML and record under ``out/<name>/<time>/``.
 
-    ``notebook`` is a path or the name of one of the kit's notebooks. ``cwd`` (default: the current folder)
-    is where relative paths in parameters resolve. Returns the :class:`RunRecord`; raises
-    :class:`ReportFailed` (after writing everything) when a cell raised, :class:`ReportError` before
-    starting when a parameter is refused.
+    ``notebook`` is a path or the name of one of the kit's notebooks. ``out`` is created (with its parents)
+    when missing. ``cwd`` (default: the current folder) is where relative paths in parameters resolve.
+    Returns the :class:`RunRecord`; raises :class:`ReportFailed` (after writing everything) when a cell
+    raised, :class:`ReportError` before starting when a parameter or the output folder is refused.
     """
     import papermill
 
     source = find_notebook(notebook)
     settings = load_settings()
     token = settings.token.reveal() if settings.token else None
-    params = check_parameters(source, parameters or {}, token)
+    params = check_parameters(source, parameters if parameters is not None else {}, token)
+    redactor = Redactor(token)
 
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
-    base = Path(out) / source.stem
-    partial = base / f".{stamp}.partial"
-    partial.mkdir(parents=True, exist_ok=False)
-    executed = partial / source.name
+    partial = prepare(out, source.stem, stamp)
+    final = partial.parent / stamp
+    memory = f"{_MEMORY}{uuid.uuid4().hex}/{source.name}"
+    _register_memory_output()
+    manager = kernel_manager_class(redactor)
     clock = time.perf_counter()
     error = None
     try:
         with _kernel_environment(_KERNEL_ENV):
             papermill.execute_notebook(
                 str(source),
-                str(executed),
+                memory,
                 parameters=params,
                 cwd=str(cwd or Path.cwd()),
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=cell_timeout,
-                kernel_manager_class=_KernelManager,
+                kernel_manager_class=manager,
             )
     except Exception as exc:  # a failing cell, a dead kernel or a timeout: all are recorded, then raised
-        error = _error_of(exc)
+        error = redactor.value(_error_of(exc))
+    finally:
+        join_forwarders(manager)
     duration = time.perf_counter() - clock
-    redactions = _redact(executed, token)
-    html_path = None
-    if html and executed.is_file():
-        html_path = partial / f"{source.stem}.html"
-        export_html(nbformat.read(executed, as_version=4), html_path)
-        redactions += _redact(html_path, token)
 
-    final = base / stamp
+    counts: Counter[str] = Counter()
+    executed = partial / source.name
+    html_path = None
+    if memory in _MemoryOutput.notebooks:
+        book, counts = _redacted_notebook(memory, redactor, final / source.name)
+        nbformat.write(book, executed)
+        if html:
+            page, page_counts = redactor.text_counted(export_html(book))
+            counts += page_counts
+            html_path = partial / f"{source.stem}.html"
+            html_path.write_text(page, encoding="utf-8")
+    if counts:
+        log.warning(
+            "credentials appeared in the output of %s (%s); redacted",
+            source.name,
+            ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())),
+        )
+
     record = RunRecord(
         notebook=source.stem,
-        parameters=params,
+        parameters=redactor.value(json.loads(json.dumps(params))),
         status="failed" if error else "succeeded",
         started_at=started.isoformat(timespec="seconds"),
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -248,15 +283,14 @@ def run_report(
         directory=final,
         notebook_path=final / executed.name,
         html_path=final / html_path.name if html_path else None,
-        workspace=settings.host or "embedded sandbox",
+        workspace=redactor.text(settings.host or "embedded sandbox"),
         error=error,
-        redactions=redactions,
+        redactions={API_TOKEN: counts[API_TOKEN], ACCESS_TOKEN: counts[ACCESS_TOKEN]},
     )
-    line = json.dumps(record.to_dict(), default=str)
-    (partial / "run.json").write_text(json.dumps(record.to_dict(), indent=2, default=str) + "\n")
+    data = redactor.value(record.to_dict())
+    (partial / "run.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     partial.rename(final)
-    with (Path(out) / "runs.jsonl").open("a", encoding="utf-8") as runs:
-        runs.write(line + "\n")
+    append_line(Path(out) / RUNS_LOG, json.dumps(data))
     if error:
         raise ReportFailed(record)
     return record
