@@ -469,9 +469,28 @@ def _in_scope(
             yield path, entry, record, advanced
 
 
+class _BudgetedName:
+    """A tag or document name pattern whose overrun of the regex time budget is one run warning; a name it
+    could not decide on counts as not matching, so nothing is deleted because of it."""
+
+    __slots__ = ("compiled", "path", "run", "warned")
+
+    def __init__(self, run: _Run, compiled: Any, path: str) -> None:
+        self.run, self.compiled, self.path, self.warned = run, compiled, path, False
+
+    def fullmatch(self, text: str) -> Any:
+        try:
+            return self.compiled.fullmatch(text)
+        except JuelError as error:
+            if not self.warned:
+                self.warned = True
+                self.run.warnings.append(f"{self.path}: {error}; names it cannot decide on are not deleted")
+            return None
+
+
 def _regex(run: _Run, pattern: Any, path: str) -> Any:
     try:
-        return compile_java_regex(str(pattern))
+        return _BudgetedName(run, compile_java_regex(str(pattern)), path)
     except JuelError as error:
         run.warnings.append(f"{path}: {error}; it matches nothing")
         return None

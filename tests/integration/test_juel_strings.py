@@ -174,6 +174,9 @@ def test_string_method_errors(template: str, message: str) -> None:
         ("ab", "ab\\z", True),
         ("x", "(?s).", True),
         ("line1\nword here", "(?s).*\\bword\\b.*", True),
+        ("aab", "a*(?<=a{1,3})b", True),
+        ("bcx", ".*(?<!a|bc)x", False),
+        ("bdx", ".*(?<!a|bc)x", True),
     ],
 )
 def test_java_regex_translation(text: str, regex: str, expected: bool) -> None:
@@ -191,7 +194,12 @@ def test_java_regex_translation(text: str, regex: str, expected: bool) -> None:
         ("\\Gx", "illegal or unsupported escape sequence \\G"),
         ("(?P<n>x)", "unknown group type '(?P'"),
         ("a{", "illegal repetition at index 1"),
-        ("(", "missing ), unterminated subpattern"),
+        ("(", "missing ), unterminated subpattern at position 0"),
+        ("a)", "unbalanced parenthesis at position 1"),
+        ("(?<=a+)b", "the look-behind group at index 0 has no obvious maximum length"),
+        ("(?<!x*)b", "the look-behind group at index 0 has no obvious maximum length"),
+        ("(?<=a{2,})b", "the look-behind group at index 0 has no obvious maximum length"),
+        ("(?<n>a)(?<n>b)", "the group name <n> at index 7 is already defined"),
         ("[abc", "unclosed character class"),
         ("abc\\", "unexpected backslash at the end of the pattern"),
     ],

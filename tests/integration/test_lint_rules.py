@@ -10,6 +10,7 @@ import pytest
 
 from kit.integration.inputs import load_config
 from kit.integration.lint import RULES, Finding, lint, lint_command, lint_ldif
+from kit.integration.lint.backtracking import catastrophic_reason
 
 LINT = Path(__file__).parent / "fixtures" / "lint"
 MAPPINGS = Path(__file__).parent / "fixtures" / "mappings"
@@ -22,6 +23,7 @@ CASES = {
     "LX003": ("unknown_key_filters.json", 1, "comment_keys_anywhere.json"),
     "LX010": ("regex_unbalanced.json", 1, "regex_java_features.json"),
     "LX011": ("juel_unclosed.json", 1, "juel_valid_helpers.json"),
+    "LX012": ("regex_catastrophic.json", 5, "regex_safe_repetition.json"),
     "LX020": ("connector_version_not_semver.json", 1, "connector_version_semver.json"),
     "LX030": ("value_mapping_without_catch_all.json", 1, "value_mapping_with_catch_all.json"),
     "LX040": ("filter_type_plain_name.json", 1, "filter_type_pattern.json"),
@@ -105,6 +107,111 @@ def test_golden_juel_finding_points_into_the_string() -> None:
         "of the expression: expression is not closed: missing '}'; fix: correct the expression near "
         "'Version ${data.versi' (JUEL: ${...} with Java-like syntax)"
     ]
+
+
+def test_golden_backtracking_findings_name_every_kind_of_place() -> None:
+    findings = lint(LINT / "regex_catastrophic.json")
+    assert [(f.path, f.line, f.column) for f in findings] == [
+        ("processors[0].filter.id", 9, 15),
+        ("processors[0].identifier.external.id.regexReplace.match", 16, 24),
+        ("processors[0].read.documents.filter", 27, 21),
+        ("processors[0].updates[0].values[0].regexMatch", 38, 29),
+        ("processors[0].updates[1].values[0].expr", 48, 44),
+    ]
+    line = (LINT / "regex_catastrophic.json").read_text().splitlines()[47]
+    assert line[43:].startswith("'(.*a){20}')")  # the JUEL finding points at the literal in the string
+    assert findings[0].message == (
+        "regular expression '(a+)+$' can backtrack catastrophically: '(a+)+' at index 0 repeats a group that "
+        "itself holds a repetition ('a+')"
+    )
+    assert findings[1].message == (
+        "regular expression '(a|aa)+' can backtrack catastrophically: '(a|aa)+' at index 0 repeats alternatives "
+        "that match the same text in several ways ('a' and 'aa')"
+    )
+    assert findings[0].hint.startswith("remove the nesting ((a+)+ -> a+")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("(a+)+", "'(a+)+' at index 0 repeats a group that itself holds a repetition ('a+')"),
+        ("(a*)*", "'(a*)*' at index 0 repeats a group that itself holds a repetition ('a*')"),
+        (
+            "(\\w+\\s?)+$",
+            "'(\\\\w+\\\\s?)+' at index 0 repeats a group that itself holds a repetition ('\\\\w+')",
+        ),
+        ("x([a-z]+)*y", "'([a-z]+)*' at index 1 repeats a group that itself holds a repetition ('[a-z]+')"),
+        ("((ab)+)+", "'((ab)+)+' at index 0 repeats a group that itself holds a repetition ('(ab)+')"),
+        ("(.*a){11}", "'(.*a){11}' at index 0 repeats a group that itself holds a repetition ('.*')"),
+        (
+            "(?<n>a{2,})*",
+            "'(?<n>a{2,})*' at index 0 repeats a group that itself holds a repetition ('a{2,}')",
+        ),
+        (
+            "(a|aa)+",
+            "'(a|aa)+' at index 0 repeats alternatives that match the same text in several ways ('a' and 'aa')",
+        ),
+        (
+            "(a|a?)+",
+            "'(a|a?)+' at index 0 repeats alternatives that match the same text in several ways ('a' and 'a?')",
+        ),
+        (
+            "(ab|abab)*",
+            "'(ab|abab)*' at index 0 repeats alternatives that match the same text in several ways "
+            "('ab' and 'abab')",
+        ),
+        ("(?=(a+)+)b", "'(a+)+' at index 3 repeats a group that itself holds a repetition ('a+')"),
+    ],
+)
+def test_catastrophic_patterns_are_explained(pattern: str, reason: str) -> None:
+    assert catastrophic_reason(pattern) == reason
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(a++)+",  # possessive inside: no backtracking into it
+        "(a+)++",  # possessive outside
+        "(?>a+)+",  # atomic group
+        "^((?!test).)*$",  # the documented negation idiom
+        "(\\d+\\.){3}\\d+",  # a few repetitions only
+        "(.*a){10}",
+        "(cat|dog)+",  # alternatives that cannot match the same text
+        "(ab|ac)+",
+        "(a|ab)+",
+        "(https?://)+",  # the inner repetition is bounded
+        "[(]a+[)]+",  # brackets in a class are not groups
+        "\\(a+\\)+",
+        "(\\Qa+\\E)+",
+        "(a+",  # invalid: LX010's finding, not this rule's
+    ],
+)
+def test_harmless_patterns_are_not_flagged(pattern: str) -> None:
+    assert catastrophic_reason(pattern) is None
+
+
+def test_backtracking_rule_reads_signavio_value_mappings() -> None:
+    mappings = {
+        "inboundMappings": [
+            {
+                "leanixType": "tag",
+                "fields": [
+                    {
+                        "leanixFieldName": "name",
+                        "inboundPropertyPath": "Process Frequency",
+                        "valueMappings": [
+                            {"outputExpression": "High", "regexMatch": "(hi|hig|high)+"},
+                            {"outputExpression": "Low", "regexMatch": "(lo+)+w"},
+                            {"outputExpression": "Other value", "regexMatch": ".*"},
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    findings = lint(mappings=mappings)
+    assert findings.rules == ["LX012"]
+    assert findings[0].path == "inboundMappings[0].fields[0].valueMappings[1].regexMatch"
 
 
 def test_golden_deletion_findings() -> None:

@@ -4,7 +4,6 @@ plan. Problems are collected with their JSON path and raised together as a :clas
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ from kit.integration.juel import (
     compile_template,
     java_replace_all,
 )
+from kit.integration.juel.budget import JavaPattern
 
 from .errors import ConfigurationError
 
@@ -71,8 +71,8 @@ class Compiler:
         self.names |= found.identifiers
         return found
 
-    def regex(self, pattern: Any, path: str) -> re.Pattern[str] | None:
-        """The Python equivalent of a Java regex (None for None)."""
+    def regex(self, pattern: Any, path: str) -> JavaPattern | None:
+        """The compiled Java regex (None for None); its uses run within the regex time budget."""
         if pattern is None:
             return None
         try:

@@ -140,7 +140,10 @@ class Lx(JuelObject):
         elif name == "subscriptions":
             value = sheet.subscriptions_view(read.subscriptions) if sheet is not None and read else []
         elif name == "documents":
-            value = sheet.documents_view(read.documents) if sheet is not None and read else []
+            try:
+                value = sheet.documents_view(read.documents_filter) if sheet is not None and read else []
+            except JuelEvaluationError as exc:  # the filter ran past its regex time budget
+                raise exc.at(read.documents_path) from None
         elif name == "tagGroups":
             view = self._state.view
             value = list(view.tag_groups()) if view is not None else []

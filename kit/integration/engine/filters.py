@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from kit.integration.juel import JuelEvaluationError
+
 from .configuration import Compiler
 
 __all__ = ["CompiledFilter", "parse_iso_duration"]
@@ -37,14 +39,25 @@ def parse_iso_duration(text: str) -> timedelta | None:
 class CompiledFilter:
     """The compiled ``filter`` of one processor."""
 
-    __slots__ = ("advanced", "exact_type", "id_pattern", "on_read", "type_pattern", "updated_within")
+    __slots__ = (
+        "advanced",
+        "exact_type",
+        "id_path",
+        "id_pattern",
+        "on_read",
+        "type_path",
+        "type_pattern",
+        "updated_within",
+    )
 
     def __init__(self, raw: Any, compiler: Compiler, path: str) -> None:
         raw = raw if isinstance(raw, Mapping) else {}
         exact = raw.get("exactType")
         self.exact_type: str | None = str(exact) if exact is not None else None
-        self.type_pattern = compiler.regex(raw.get("type"), path + ".type")
-        self.id_pattern = compiler.regex(raw.get("id"), path + ".id")
+        #: JSON paths of the two patterns (named when a pattern overruns its time budget)
+        self.type_path, self.id_path = path + ".type", path + ".id"
+        self.type_pattern = compiler.regex(raw.get("type"), self.type_path)
+        self.id_pattern = compiler.regex(raw.get("id"), self.id_path)
         self.advanced = compiler.template(raw.get("advanced"), path + ".advanced")
         self.on_read = compiler.template(raw.get("onRead"), path + ".onRead")
         self.updated_within: timedelta | None = None
@@ -66,12 +79,19 @@ class CompiledFilter:
         )
 
     def matches_statically(self, content_type: str, content_id: str) -> bool:
-        """``exactType``, ``type`` and ``id`` (no expressions)."""
+        """``exactType``, ``type`` and ``id`` (no expressions). A pattern that overruns its time budget raises
+        :class:`JuelEvaluationError` naming it and its JSON path."""
         if self.exact_type is not None and content_type != self.exact_type:
             return False
-        if self.type_pattern is not None and self.type_pattern.match(content_type) is None:
-            return False
-        return self.id_pattern is None or self.id_pattern.match(content_id) is not None
+        try:
+            if self.type_pattern is not None and self.type_pattern.match(content_type) is None:
+                return False
+        except JuelEvaluationError as exc:
+            raise exc.at(self.type_path) from None
+        try:
+            return self.id_pattern is None or self.id_pattern.match(content_id) is not None
+        except JuelEvaluationError as exc:
+            raise exc.at(self.id_path) from None
 
     def recently_updated(self, record: Mapping[str, Any] | None, now: datetime) -> bool:
         if self.updated_within is None or record is None:

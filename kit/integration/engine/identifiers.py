@@ -151,7 +151,10 @@ class IdentifierTemplate:
         """(field, value) of the external id."""
         value = _text(self.external_id.evaluate(ctx)).strip()  # type: ignore[union-attr]
         if self.external_replace is not None:
-            value = java_replace_all(value, *self.external_replace)
+            try:
+                value = java_replace_all(value, *self.external_replace)
+            except JuelEvaluationError as exc:  # over the regex time budget
+                raise exc.at(self.path + ".external.id.regexReplace.match") from None
         field = self.static_type
         if field is None:
             field = _text(self.external_type.evaluate(ctx)).strip() or "externalId"  # type: ignore[union-attr]

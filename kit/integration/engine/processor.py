@@ -32,9 +32,17 @@ class ReadSpec:
     """The ``read`` section: which fields and lists ``lx`` exposes (a list, as inboundRelation allows, is
     merged)."""
 
-    __slots__ = ("documents", "fields", "relations", "subscriptions", "tags")
+    __slots__ = (
+        "documents",
+        "documents_filter",
+        "documents_path",
+        "fields",
+        "relations",
+        "subscriptions",
+        "tags",
+    )
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, compiler: Compiler | None = None, path: str = "read") -> None:
         if isinstance(raw, list | tuple):
             merged: dict[str, Any] = {}
             for part in raw:
@@ -47,6 +55,12 @@ class ReadSpec:
         self.tags = raw.get("tags")
         self.subscriptions = raw.get("subscriptions")
         self.documents = raw.get("documents")
+        #: ``documents.filter``: a Java regex searched in each document name (compiled; None: every document)
+        self.documents_path = path + ".documents.filter"
+        self.documents_filter = None
+        pattern = self.documents.get("filter") if isinstance(self.documents, Mapping) else None
+        if pattern is not None and pattern != "" and compiler is not None:
+            self.documents_filter = compiler.regex(pattern, self.documents_path)
 
 
 class VariableTemplate:
@@ -107,7 +121,7 @@ class Processor:
         self.log_off = level == "off"
         self.debug = level == "debug"
         self.optional = raw.get("optional") is True or str(raw.get("optional")).lower() == "true"
-        self.read = ReadSpec(raw.get("read"))
+        self.read = ReadSpec(raw.get("read"), compiler, path + ".read")
         self.stats = ProcessorStats()
         self.warned_iterations = False
         self._origin: Any = None

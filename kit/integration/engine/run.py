@@ -18,6 +18,7 @@ from time import perf_counter
 from typing import Any
 
 from kit.integration.facets import FacetError, compile_filter, scope_filter
+from kit.integration.juel import JuelEvaluationError
 from kit.integration.plan import Origin, RunPlan
 
 from .binding import bind
@@ -36,7 +37,7 @@ from .stats import iso_duration, stats_document
 from .subscription import SubscriptionProcessor
 from .tag import TagProcessor
 from .variables import VariableProcessor, VariableStore
-from .warnings import WarningLog
+from .warnings import Category, WarningLog
 from .write_to_ldif import LdifHeaderTemplate, WriteToLdifProcessor
 
 __all__ = [
@@ -188,6 +189,16 @@ class Run:
     ) -> None:
         self.log.add(processor, content_id, category, message, detail, key=key)
 
+    def filter_failed(self, processor: Any, content_id: Any, exc: JuelEvaluationError) -> None:
+        """A ``filter`` pattern that failed (over its time budget): a warning; the item is not processed."""
+        self.warn(
+            processor,
+            None if content_id is None else str(content_id),
+            Category.JUEL_EVALUATION,
+            f"The filter failed, the item is skipped: {exc.reason}",
+            str(exc),
+        )
+
     @staticmethod
     def count_lookup(processor: Any) -> None:
         processor.stats.requests += 1
@@ -331,15 +342,24 @@ class Run:
                     ok = accepted.get(content_type)
                     if ok is None:
                         text = "" if content_type is None else str(content_type)
-                        ok = accepted[content_type] = (exact is None or exact == text) and (
-                            type_pattern is None or type_pattern.match(text) is not None
-                        )
+                        try:
+                            ok = (exact is None or exact == text) and (
+                                type_pattern is None or type_pattern.match(text) is not None
+                            )
+                        except JuelEvaluationError as exc:  # over the regex time budget
+                            self.filter_failed(processor, item.get("id"), exc.at(flt.type_path))
+                            ok = False
+                        accepted[content_type] = ok
                     if not ok:
                         continue
                     checks += 1
                     if id_pattern is not None:
                         content_id = item.get("id")
-                        if id_pattern.match("" if content_id is None else str(content_id)) is None:
+                        try:
+                            if id_pattern.match("" if content_id is None else str(content_id)) is None:
+                                continue
+                        except JuelEvaluationError as exc:
+                            self.filter_failed(processor, content_id, exc.at(flt.id_path))
                             continue
                     integration.content_index = index
                     ctx = {

@@ -9,7 +9,6 @@ external ids, not by search.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -217,10 +216,11 @@ class SheetState:
                 )
         return out
 
-    def documents_view(self, spec: Any) -> list[dict[str, Any]]:
-        pattern = spec.get("filter") if isinstance(spec, Mapping) else None
+    def documents_view(self, pattern: Any) -> list[dict[str, Any]]:
+        """The fact sheet's documents whose name ``pattern`` (a compiled ``read.documents.filter``, None for
+        all) finds; a pattern over its time budget raises JuelEvaluationError."""
         nodes = _edges((self.record or {}).get("documents"))
-        return [dict(n) for n in nodes if not pattern or re.search(pattern, str(n.get("name") or ""))]
+        return [dict(n) for n in nodes if pattern is None or pattern.search(str(n.get("name") or ""))]
 
     def existing_relations(self, connection: str) -> list[Mapping[str, Any]]:
         """Relation nodes of ``connection`` in the workspace record."""

@@ -15,7 +15,9 @@ Rules (reference §6.4, with the details the reference leaves open decided here)
    Multi-value keys (``mode: list``) take every non-empty candidate.
 4. No candidate at all: "No value could be found for key '<key>'" (NO_VALUE_FOUND) unless ``optional`` —
    and not when a JUEL error in a value of that key was already reported (one problem, one warning).
-5. A JUEL error in a key or value is a JUEL_EVALUATION warning on that key; the run goes on.
+5. A JUEL error in a key or value is a JUEL_EVALUATION warning on that key; the run goes on. So is a
+   ``regexMatch``/``regexReplace`` pattern that overruns its time budget (the warning names the pattern and
+   its JSON path); that element is skipped.
 6. ``op``: ``replace`` (default); ``remove`` clears the key without evaluating values; ``add`` on a
    multi-value key adds the candidates to the current values.
 7. Values are then coerced to the field's kind (numbers, dates, select values, lists); a value the field
@@ -39,6 +41,7 @@ from kit.integration.juel import (
     compile_java_regex,
     java_replace_all,
 )
+from kit.integration.juel.budget import RegexTimeout
 
 from .configuration import Compiler
 from .context import iterate
@@ -57,6 +60,7 @@ __all__ = [
 
 NO_WRITE = object()
 _EXPR, _MAP, _OBJECT = 0, 1, 2
+_KIND_KEYS = {_EXPR: ".expr", _MAP: ".map", _OBJECT: ".object"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _YMD = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -72,9 +76,20 @@ def truthy(value: Any) -> bool:
 class ValueTemplate:
     """One entry of ``values``: what to evaluate and how to test and rewrite its result."""
 
-    __slots__ = ("for_each", "for_each_filter", "kind", "map_items", "match", "replace", "slot", "template")
+    __slots__ = (
+        "for_each",
+        "for_each_filter",
+        "kind",
+        "map_items",
+        "match",
+        "path",
+        "replace",
+        "slot",
+        "template",
+    )
 
     def __init__(self, raw: Any, compiler: Compiler, path: str, slots: dict[str, int]) -> None:
+        self.path = path
         if not isinstance(raw, Mapping):
             raw = {"expr": raw}
         self.map_items: list[tuple[Any, Any]] = []
@@ -143,7 +158,10 @@ class UpdateTemplate:
         self.static_key: str | None = None
         if literal and self.key is not None:
             text = self.key.evaluate(None)
-            self.static_key = java_replace_all(text, *self.key_replace) if self.key_replace else text
+            try:
+                self.static_key = java_replace_all(text, *self.key_replace) if self.key_replace else text
+            except JuelEvaluationError as exc:  # over the regex time budget
+                compiler.problem(path + ".key.regexReplace.match", exc.reason)
         slots: dict[str, int] = {}
         self.values = [
             ValueTemplate(v, compiler, f"{path}.values[{i}]", slots)
@@ -265,6 +283,22 @@ def _no_value(run: Any, processor: Any, content_id: Any, update: Any, key: str, 
     )
 
 
+def _warn_regex(
+    run: Any, processor: Any, content_id: Any, exc: JuelEvaluationError, path: str, key: str | None = None
+) -> None:
+    """One JUEL_EVALUATION warning for a pattern at ``path`` that failed (over its time budget)."""
+    located = exc.at(path)
+    where = f" for key '{key}'" if key is not None else ""
+    run.warn(
+        processor,
+        content_id,
+        Category.JUEL_EVALUATION,
+        f"Regular expression failed{where}: {located.reason}",
+        str(located),
+        key=key,
+    )
+
+
 def _juel_message(update: UpdateTemplate, exc: JuelEvaluationError, key: str | None = None) -> str:
     where = f"key '{key}'" if key is not None else f"update {update.path}"
     return f"Expression failed for {where}: {exc.reason}"
@@ -292,11 +326,15 @@ def _evaluate_one(
     if key is None:
         try:
             key = coerce_to_string(update.key.evaluate(ctx))  # type: ignore[union-attr]
-            if update.key_replace is not None:
-                key = java_replace_all(key, *update.key_replace)
         except JuelEvaluationError as exc:
             run.warn(processor, content_id, Category.JUEL_EVALUATION, _juel_message(update, exc), str(exc))
             return
+        if update.key_replace is not None:
+            try:
+                key = java_replace_all(key, *update.key_replace)
+            except JuelEvaluationError as exc:
+                _warn_regex(run, processor, content_id, exc, update.path + ".key.regexReplace.match")
+                return
     info = update.static_info if update.static_info is not None else resolve(key)
     if type(info) is str:
         run.warn(processor, content_id, Category.UNKNOWN_FIELD, info, update.path, key=key)
@@ -375,6 +413,8 @@ def _candidates(
                     cache[value.slot] = results
         except JuelEvaluationError as exc:
             failed = True
+            if isinstance(exc, RegexTimeout):  # name the JSON path of the expression holding the pattern
+                exc = exc.at(value.path + _KIND_KEYS[value.kind])
             _warn_juel(run, processor, content_id, update, exc, key)
             continue
         if value.kind == _OBJECT:
@@ -388,14 +428,19 @@ def _candidates(
         for element in items:
             if match is not None or replace is not None:
                 text = element if type(element) is str else coerce_to_string(element)
-                if match is not None and match.fullmatch(text) is None:
+                try:
+                    if match is not None and match.fullmatch(text) is None:
+                        continue
+                except JuelEvaluationError as exc:  # over the regex time budget
+                    failed = True
+                    _warn_regex(run, processor, content_id, exc, value.path + ".regexMatch", key)
                     continue
                 if replace is not None:
                     try:
                         text = java_replace_all(text, *replace)
                     except JuelEvaluationError as exc:
                         failed = True
-                        _warn_juel(run, processor, content_id, update, exc, key)
+                        _warn_regex(run, processor, content_id, exc, value.path + ".regexReplace.match", key)
                         continue
                 element = text
             candidates.append(element)

@@ -15,6 +15,7 @@ Expressions only reach Java-like methods on plain values and what a :class:`Juel
 
 from __future__ import annotations
 
+from .budget import RegexTimeout, regex_budget, set_regex_budget
 from .coercion import coerce_to_boolean, coerce_to_string
 from .errors import JuelError, JuelEvaluationError, JuelSyntaxError
 from .functions import FUNCTIONS
@@ -32,6 +33,7 @@ __all__ = [
     "JuelEvaluationError",
     "JuelObject",
     "JuelSyntaxError",
+    "RegexTimeout",
     "TagResolver",
     "Template",
     "VariableList",
@@ -45,4 +47,6 @@ __all__ = [
     "java_replace_all",
     "java_replace_first",
     "java_split",
+    "regex_budget",
+    "set_regex_budget",
 ]

@@ -78,6 +78,16 @@ class JuelEvaluationError(JuelError):
         self.internal = internal
         super().__init__(reason)
 
+    def at(self, path: str) -> JuelEvaluationError:
+        """A copy (same class) whose reason starts with ``path``, the JSON path of what failed in a
+        configuration (``processors[0].updates[1].values[0].regexMatch``)."""
+        reason = f"{path}: {self.reason}"
+        located = type(self).__new__(type(self), reason)
+        located.__dict__.update(self.__dict__)
+        located.reason = reason
+        located.args = (reason,)
+        return located
+
     @property
     def line(self) -> int | None:
         """1-based line of the failing sub-expression, when known."""

@@ -1,13 +1,18 @@
-"""Java regular expressions (``java.util.regex``) on top of Python's ``re``.
+"""Java regular expressions (``java.util.regex``) run by the ``regex`` package, within a time budget.
 
 Patterns are translated once and cached. What Java spells differently is rewritten: ``(?<name>..)``,
 ``\\k<name>``, ``\\Q..\\E``, ``\\z``/``\\Z``, ``\\h``/``\\v``/``\\R``, ``\\e``/``\\cX``/``\\0nn``/``\\x{..}``,
 POSIX and Unicode classes (``\\p{Alpha}``, ``\\p{L}``, ``\\p{IsLu}``), inline flags in the middle of a
-pattern. Java's ASCII-only ``\\d \\w \\s \\b`` and case folding are kept (``re.ASCII``) unless the pattern
-asks for ``(?U)``/``(?u)``. Possessive quantifiers and atomic groups pass through (Python 3.11 has them).
+pattern. Java's ASCII-only ``\\d \\w \\s \\b`` and case folding are kept (``ASCII``) unless the pattern
+asks for ``(?U)``/``(?u)``. Possessive quantifiers, atomic groups and bounded look-behind pass through.
 What cannot be expressed (class unions/intersections ``[a[b]]`` ``[a&&b]``, ``\\G``, ``\\X``, scripts and
-blocks) raises :class:`JuelEvaluationError`, as does any pattern Java itself would reject.
+blocks) raises :class:`JuelEvaluationError`, as does any pattern Java itself would reject (an unbounded
+look-behind, a group name used twice).
 Replacement strings use Java's syntax: ``$1``, ``${name}``, ``\\$`` for a literal dollar.
+
+The translation is compiled with ``regex`` (not ``re``) for its native ``timeout``: every match, search,
+substitution and split runs within the budget of :mod:`.budget` (``LXKIT_REGEX_TIMEOUT``, default 1 s) and an
+overrun is a :class:`~.budget.RegexTimeout` naming the pattern.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ import unicodedata
 import warnings
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
+from .budget import ASCII, JavaPattern, compile_budgeted, error
 from .errors import JuelEvaluationError
 
 __all__ = [
@@ -75,17 +82,29 @@ def _fail(pattern: str, reason: str) -> JuelEvaluationError:
 
 
 @lru_cache(maxsize=1024)
-def compile_java_regex(pattern: str) -> re.Pattern[str]:
-    """The Python pattern equivalent to a Java regular expression (cached)."""
+def compile_java_regex(pattern: str) -> JavaPattern:
+    """The compiled equivalent of a Java regular expression (cached); every use runs within the budget."""
     translated, unicode_mode = translate_java_regex(pattern)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return re.compile(translated, 0 if unicode_mode else re.ASCII)
-    except re.error as exc:
-        raise _fail(pattern, str(exc)) from None
+            return compile_budgeted(pattern, translated, 0 if unicode_mode else ASCII)
+    except error as exc:
+        raise _fail(pattern, _where(exc, pattern, translated)) from None
     except (RecursionError, OverflowError, ValueError) as exc:
         raise _fail(pattern, f"too complex ({exc})") from None
+
+
+def _where(exc: Any, pattern: str, translated: str) -> str:
+    """The compiler's complaint; its position counts in the rewritten pattern, so that one is shown when it
+    differs from the Java one (and is short enough to read)."""
+    text = str(exc)
+    if translated == pattern or getattr(exc, "pos", None) is None:
+        return text
+    reason = getattr(exc, "msg", text)
+    if len(translated) > 120:
+        return reason
+    return f"{reason} at position {exc.pos} of the pattern as rewritten for matching, {translated!r}"
 
 
 def translate_java_regex(pattern: str) -> tuple[str, bool]:
@@ -103,13 +122,31 @@ class _Translator:
         self.unicode_mode = False
         # For each open group (and the top level at index 0): the inline flag groups opened inside it.
         self.flag_groups: list[list[str]] = [[]]
+        # For each open group: where it starts and whether it is a look-behind.
+        self.opened: list[tuple[int, bool]] = []
+        self.names: set[str] = set()
+
+    def open_group(self, i: int, *, lookbehind: bool = False) -> None:
+        self.flag_groups.append([])
+        self.opened.append((i, lookbehind))
+
+    def unbounded(self, i: int) -> None:
+        """Java rejects a repetition without upper bound inside a look-behind (``regex`` would accept it)."""
+        for start, lookbehind in self.opened:
+            if lookbehind:
+                raise _Unsupported(
+                    f"the look-behind group at index {start} has no obvious maximum length "
+                    f"(unbounded repetition at index {i}; use {{0,n}} instead of * or +)"
+                )
 
     def run(self) -> tuple[str, bool]:
         pattern = self.pattern
         i = 0
         at_start = True
+        previous = ""  # the quantifier just read ("?", "*", "+" or "{"), else ""
         while i < len(pattern):
             char = pattern[i]
+            quantifier = ""
             if char == "(" and pattern.startswith("(?", i):
                 flags = _INLINE_FLAGS.match(pattern, i)
                 if flags is not None:
@@ -118,10 +155,13 @@ class _Translator:
                 i = self.special_group(i)
             elif char == "(":
                 self.out.append("(")
-                self.flag_groups.append([])
+                self.open_group(i)
                 i += 1
             elif char == ")":
-                opened = self.flag_groups.pop() if len(self.flag_groups) > 1 else []
+                if not self.opened:
+                    raise _Unsupported(f"unbalanced parenthesis at position {i}")
+                self.opened.pop()
+                opened = self.flag_groups.pop()
                 self.out.append(")" * len(opened) + ")")
                 i += 1
             elif char == "|":
@@ -138,12 +178,22 @@ class _Translator:
                 match = _QUANTIFIER.match(pattern, i)
                 if match is None:
                     raise _Unsupported(f"illegal repetition at index {i}")
+                if match.group().endswith(",}"):
+                    self.unbounded(i)
                 self.out.append(match.group())
                 i = match.end()
+                quantifier = "{"
             else:
+                if char in "*+?":
+                    quantifier = char
+                    if char == "*" or (char == "+" and previous not in ("?", "{")):
+                        self.unbounded(i)
                 self.out.append(char)
                 i += 1
             at_start = False
+            previous = quantifier
+        if self.opened:
+            raise _Unsupported(f"missing ), unterminated subpattern at position {self.opened[-1][0]}")
         self.out.append(")" * len(self.flag_groups[0]))
         return "".join(self.out), self.unicode_mode
 
@@ -156,7 +206,7 @@ class _Translator:
         spec = on + (f"-{off}" if off else "")
         if end == ":":
             self.out.append(f"(?{spec}:" if spec else "(?:")
-            self.flag_groups.append([])
+            self.open_group(match.start())
         elif spec and at_start and not off and len(self.flag_groups) == 1:
             self.out.append(f"(?{on})")
         elif spec:
@@ -170,14 +220,17 @@ class _Translator:
         if pattern.startswith(("(?<=", "(?<!"), i) or rest in ("=", "!", ">", ":"):
             length = 4 if pattern.startswith(("(?<=", "(?<!"), i) else 3
             self.out.append(pattern[i : i + length])
-            self.flag_groups.append([])
+            self.open_group(i, lookbehind=length == 4)
             return i + length
         if rest == "<":
             name = _GROUP_NAME.match(pattern, i + 3)
             if name is None or not pattern.startswith(">", name.end()):
                 raise _Unsupported(f"bad named group at index {i}")
+            if name.group() in self.names:
+                raise _Unsupported(f"the group name <{name.group()}> at index {i} is already defined")
+            self.names.add(name.group())
             self.out.append(f"(?P<{name.group()}>")
-            self.flag_groups.append([])
+            self.open_group(i)
             return name.end() + 1
         raise _Unsupported(f"unknown group type '(?{rest}' at index {i}")
 
@@ -271,6 +324,10 @@ class _Translator:
                 name = re.match(r"<([a-zA-Z][a-zA-Z0-9]*)>", pattern[j:])
                 if name is None:
                     raise _Unsupported(f"\\k is not followed by a group name at index {i}")
+                if name.group(1) not in self.names:
+                    raise _Unsupported(
+                        f"named group <{name.group(1)}> (referenced at index {i}) does not exist"
+                    )
                 return f"(?P={name.group(1)})", j + name.end()
             if "1" <= char <= "9":
                 return f"(?:\\{char})", j
@@ -406,7 +463,7 @@ def java_split(text: str, regex: str, limit: int = 0) -> list[str]:
 
 
 @lru_cache(maxsize=1024)
-def _replacement(pattern: re.Pattern[str], replacement: str) -> Callable[[re.Match[str]], str]:
+def _replacement(pattern: JavaPattern, replacement: str) -> Callable[[Any], str]:
     """A ``re.sub`` callback doing what Java's ``Matcher.appendReplacement`` does with ``replacement``."""
     parts: list[tuple[bool, str | int]] = []
     literal: list[str] = []
@@ -463,7 +520,7 @@ def _replacement(pattern: re.Pattern[str], replacement: str) -> Callable[[re.Mat
         return lambda match: constant
     frozen = tuple(parts)
 
-    def expand(match: re.Match[str]) -> str:
+    def expand(match: Any) -> str:
         out = []
         for is_group, value in frozen:
             if is_group:

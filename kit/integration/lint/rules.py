@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from . import deletion, filters, naming, run_levels, secrets, structure, value_mappings, variables, versioning
+from . import (
+    backtracking,
+    deletion,
+    filters,
+    naming,
+    run_levels,
+    secrets,
+    structure,
+    value_mappings,
+    variables,
+    versioning,
+)
 from .rule import Rule
 
 __all__ = ["RULES"]
 
-_FAMILIES = (structure, versioning, value_mappings, filters, naming, deletion, variables, run_levels, secrets)
+_FAMILIES = (
+    structure,
+    backtracking,
+    versioning,
+    value_mappings,
+    filters,
+    naming,
+    deletion,
+    variables,
+    run_levels,
+    secrets,
+)
 
 #: rule id -> rule
 RULES: dict[str, Rule] = {

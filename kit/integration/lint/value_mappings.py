@@ -20,9 +20,9 @@ def is_catch_all(pattern: Any) -> bool:
         return False
     try:
         compiled = compile_java_regex(pattern)
-    except JuelError:
+        return all(compiled.fullmatch(sample) for sample in _SAMPLES)
+    except JuelError:  # invalid, or over the regex time budget: not a catch-all
         return False
-    return all(compiled.fullmatch(sample) for sample in _SAMPLES)
 
 
 @rule(
