@@ -2,14 +2,17 @@
 
 ``ws.run(config, ldif)`` validates both, predicts the outcome offline (the same engine as ``kit.preview``,
 reading the live workspace), starts a **test** run, polls its status with backoff until it ends, and returns
-the reported stats and warnings next to the prediction. A real run needs ``test=False``; if the
-configuration's deletion scope would delete anything, the run is refused until ``confirm_deletions`` names
-the predicted number — so the deletions are always seen before they happen.
+the reported stats and warnings next to the prediction. A real run needs ``test=False``; if it would archive
+or delete anything — processors in ``mode: delete``, constraining relations, single-select tag groups, or
+the deletion scopes of a FULL-mode run (:mod:`kit.integration.removals` counts them all) — the run is
+refused until ``confirm_deletions`` names the predicted total, so removals are always seen before they
+happen. Test runs are never refused.
 """
 
 from __future__ import annotations
 
 import logging
+import numbers
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -21,10 +24,11 @@ from kit.client import LeanIXError
 from kit.errors import LxkitError
 
 if TYPE_CHECKING:
+    from kit.integration.removals import Removals
     from kit.runs import RunStats
     from kit.workspace import Workspace
 
-__all__ = ["DeletionsNotConfirmed", "RunResult", "RunTimeout", "run_integration"]
+__all__ = ["DeletionsNotConfirmed", "RunResult", "RunTimeout", "require_confirmation", "run_integration"]
 
 log = logging.getLogger("kit.runs")
 IAPI = "/services/integration-api/v1"
@@ -32,7 +36,12 @@ TERMINAL = ("FINISHED", "FAILED", "STOPPED")
 
 
 class DeletionsNotConfirmed(LxkitError):
-    """A real run would delete or archive something and the caller has not confirmed the predicted number."""
+    """A real run would delete or archive something and the caller has not confirmed the predicted number;
+    ``removals`` holds the prediction (counts per kind, one row per item)."""
+
+    def __init__(self, message: str, removals: Removals | None = None) -> None:
+        super().__init__(message)
+        self.removals = removals
 
 
 class RunTimeout(LeanIXError):
@@ -66,22 +75,57 @@ def _content_count(ldif: dict) -> int:
     return len(ldif.get("content") or [])
 
 
+def _by_processor(frame: pd.DataFrame, index: str, name: str) -> Counter:
+    """Rows per (processor index, processor name); index -1 / name "" for run-level rows."""
+    if not len(frame):
+        return Counter()
+    indexes = [-1 if pd.isna(i) else int(i) for i in frame[index]]
+    names = ["" if n is None or (isinstance(n, float) and pd.isna(n)) else str(n) for n in frame[name]]
+    return Counter(zip(indexes, names, strict=True))
+
+
 def _compare(
     preview: Any, ldif: dict, progress: dict, stats: RunStats, warnings: pd.DataFrame
 ) -> pd.DataFrame:
+    """Predicted next to reported: content items (in all and per processor), warnings (in all and per
+    processor, by index and name as processor names need not be unique), deleted objects. Fact sheet creates
+    and updates are not compared: LeanIX's run stats do not report them (reference §4.2)."""
     rows = [("processed content items", _content_count(ldif), progress.get("processedContentCount"))]
     if preview is not None:
+        predicted_stats = {p["processorIndex"]: p for p in preview.stats.get("processorStatistics") or ()}
+        reported_stats = {
+            int(i): int(n) if not pd.isna(n) else None
+            for i, n in zip(
+                stats.processors["processorIndex"], stats.processors["processedContentCount"], strict=True
+            )
+            if not pd.isna(i)
+        }
+        for index in sorted(set(predicted_stats) | set(reported_stats)):
+            name = (predicted_stats.get(index) or {}).get("processorName")
+            rows.append(
+                (
+                    f"content items of processor {index} {name!r}",
+                    (predicted_stats.get(index) or {}).get("processedContentCount"),
+                    reported_stats.get(index),
+                )
+            )
         predicted = preview.warnings
         rows.append(("warnings", len(predicted), len(warnings)))
-        names = Counter(predicted["processorName"]) if len(predicted) else Counter()
-        reported = Counter(warnings["processorName"]) if len(warnings) else Counter()
-        for name in sorted(set(names) | set(reported)):
-            rows.append((f"warnings of {name!r}", names.get(name, 0), reported.get(name, 0)))
-        deletions = preview.deletions
-        predicted_deleted = 0 if deletions is None or deletions.cancelled else len(deletions.frame())
-        rows.append(("deleted objects", predicted_deleted, len(stats.deleted_objects)))
-    frame = pd.DataFrame(rows, columns=["measure", "predicted", "reported"])
-    frame["match"] = frame["predicted"] == frame["reported"]
+        names = _by_processor(predicted, "processor_index", "processor")
+        reported = _by_processor(warnings, "processorIndex", "processorName")
+        for index, name in sorted(set(names) | set(reported)):
+            rows.append(
+                (
+                    f"warnings of processor {index} {name!r}",
+                    names.get((index, name), 0),
+                    reported.get((index, name), 0),
+                )
+            )
+        rows.append(
+            ("deleted objects", len(preview.stats.get("deletedObjects") or ()), len(stats.deleted_objects))
+        )
+    frame = pd.DataFrame(rows, columns=["measure", "predicted", "reported"], dtype=object)
+    frame["match"] = [p == r for p, r in zip(frame["predicted"], frame["reported"], strict=True)]
     return frame
 
 
@@ -106,7 +150,7 @@ def run_integration(
         from kit.integration.views import LiveView
 
         prediction = preview(config_data, ldif_data, workspace=LiveView(ws))
-        _check_deletions(prediction, test, confirm_deletions)
+        require_confirmation(prediction, test=test, confirm_deletions=confirm_deletions)
     if test:
         answer = ws.client.post(
             f"{IAPI}/synchronizationRuns/withConfig",
@@ -127,21 +171,40 @@ def run_integration(
     return RunResult(run_id, status, test, stats, warnings, prediction, comparison, results)
 
 
-def _check_deletions(prediction: Any, test: bool, confirm: int | None) -> None:
-    deletions = prediction.deletions
-    if deletions is None:
-        return
-    for line in deletions.summary():
+def require_confirmation(prediction: Any, *, test: bool, confirm_deletions: int | None) -> Removals:
+    """The guard of :func:`run_integration`: a real run that would archive or delete anything needs
+    ``confirm_deletions`` equal to the predicted total (``prediction.removals.total``); a test run is never
+    refused. Returns the removals; raises :class:`DeletionsNotConfirmed` naming the count per kind."""
+    removals = prediction.removals
+    for line in prediction.deletions.summary() if prediction.deletions is not None else ():
         log.warning("predicted deletions: %s", line)
-    count = 0 if deletions.cancelled else len(deletions.frame())
-    if test or count == 0 or confirm == count:
-        return
-    lines = "\n  ".join(deletions.summary())
-    raise DeletionsNotConfirmed(
-        f"This real run would delete or archive {count} object(s):\n  {lines}\n"
-        f"Check them (preview.deletions.frame()), then run again with confirm_deletions={count}; "
-        "or narrow the deletion scope (e.g. a test tag such as TEST_PRJ)."
+    if removals.total or removals.unknown:
+        log.warning("predicted removals: %s", removals.line())
+    if test:
+        return removals
+    total = removals.total
+    whole = confirm_deletions is None or (
+        isinstance(confirm_deletions, numbers.Integral) and not isinstance(confirm_deletions, bool)
     )
+    if whole and (confirm_deletions == total or (confirm_deletions is None and total == 0)):
+        return removals
+    sources = "\n".join(f"  by {source}: {text}" for source, text in removals.by_source().items())
+    head = (
+        f"This real run would archive or delete {total:,} item(s): {removals.phrase()}."
+        if total
+        else "This real run would archive or delete nothing."
+    )
+    if not whole:
+        head += f" confirm_deletions must be a whole number (the total), not {confirm_deletions!r}."
+    elif confirm_deletions is not None:
+        head += f" confirm_deletions={confirm_deletions} does not match that total."
+    advice = (
+        f"Check them (preview.removals.items), then run again with confirm_deletions={total}; "
+        "or narrow the deletion scope (e.g. a test tag such as TEST_PRJ) or the processors in mode delete."
+        if total
+        else "Run again with confirm_deletions=0 or without it (the workspace may differ from what you saw)."
+    )
+    raise DeletionsNotConfirmed("\n".join(p for p in (head, sources, advice) if p), removals)
 
 
 def _wait(ws: Workspace, run_id: str, timeout: float, poll: tuple[float, float]) -> str:

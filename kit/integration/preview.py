@@ -49,7 +49,9 @@ from kit.integration.plan import (
     TagWrite,
     ToDoWrite,
 )
+from kit.integration.removals import Removals, count_removals
 from kit.integration.view import WorkspaceView
+from kit.outputs import atomic_file, check_output_file
 
 __all__ = ["Preview", "as_view", "load_inputs", "preview"]
 
@@ -69,6 +71,7 @@ FRAMES = (
     "stats_processors",
     "stats_levels",
     "deletions_frame",
+    "removals_frame",
 )
 _ORIGIN_COLUMNS = ["level", "processor", "processor_index", "content_id", "content_type"]
 _REF_COLUMNS = ("id", "ref", "type", "name")
@@ -583,11 +586,34 @@ class Preview:
         return pd.DataFrame(self.stats["singleRunLevelStatistics"])
 
     @cached_property
+    def removals(self) -> Removals:
+        """What the run would archive or delete, by kind: processors (``mode: delete``, constraining relations,
+        single-select tag groups) and the deletion scopes that are not cancelled. ``removals.total`` is the
+        number a real run asks to confirm."""
+        unknown = []
+        full = str(self.configuration.get("processingMode") or "").lower() == "full"
+        if self.deletions is None and full and self.configuration.get("deletionScope"):
+            unknown.append("deletion scopes, as no workspace was given")
+        processors = self.configuration.get("processors")
+        return count_removals(
+            self.result.plan.writes,
+            self.deletions,
+            processors=processors if isinstance(processors, list) else None,
+            describe=self._ref_info,
+            unknown=unknown,
+        )
+
+    @cached_property
     def deletions_frame(self) -> pd.DataFrame:
         """What the deletion scopes would delete (empty without a prediction)."""
         if self.deletions is None:
             return pd.DataFrame(columns=["kind", "id", "type", "name", "detail", "cancelled"])
         return self.deletions.frame()
+
+    @property
+    def removals_frame(self) -> pd.DataFrame:
+        """One row per item the run would archive or delete (``removals.items``)."""
+        return self.removals.items
 
     @staticmethod
     def _frame(rows: list[dict[str, Any]], minimal: list[str]) -> pd.DataFrame:
@@ -657,6 +683,7 @@ class Preview:
             lines.append(f"Warnings: {len(self.warning_records):,} ({errors:,} errors): {top}")
         else:
             lines.append("Warnings: none")
+        lines.append(self.removals.line())
         if self.deletions is not None:
             lines.extend(f"Deletions: {line}" for line in self.deletions.summary())
         lines.extend(f"Note: {note}" for note in self.notes)
@@ -682,8 +709,10 @@ class Preview:
         sheets = {"summary": pd.DataFrame({"summary": self.summary().splitlines()}), **self.frames()}
         if self.output_ldif is not None:
             sheets["output_ldif"] = pd.DataFrame(self.output_ldif.get("content") or [])
-        write_xlsx(path, sheets)
-        return Path(path)
+        target = check_output_file(path, suffixes=(".xlsx",))
+        with atomic_file(target) as work:
+            write_xlsx(work, sheets)
+        return target
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """A self-contained page: summary, then every non-empty frame (the first 5,000 rows of each)."""
@@ -706,8 +735,10 @@ class Preview:
             f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title><style>{_CSS}</style></head>"
             f"<body><h1>{title}</h1>{''.join(sections)}</body></html>"
         )
-        Path(path).write_text(page, encoding="utf-8")
-        return Path(path)
+        target = check_output_file(path, suffixes=(".html", ".htm"))
+        with atomic_file(target) as work:
+            work.write_text(page, encoding="utf-8")
+        return target
 
 
 _CSS = (

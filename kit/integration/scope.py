@@ -16,6 +16,12 @@ How requests are estimated (per processor execution, i.e. per matched item or fo
   (upper bound: as if the run touched nothing).
 
 The same model counts ``graphQLRequestCount`` in the engine's stats, so a preview refines these numbers.
+
+Removals: the scope sizes above are upper bounds, but what a real run would archive or delete must be one
+number — the one ``ws.run(..., test=False)`` asks to confirm. So, unless ``removals=False``, the scope check
+also runs the preview engine once (processors and deletion scopes, :func:`kit.integration.removals
+.count_removals`) and reports ``removals``: exact counts per kind with a workspace; without one only what
+the processors remove is known (deletion scopes need the workspace, which the line says).
 Thresholds (``search_limit``, ``request_limit``) turn sizes into warnings, as the vendor's best practice asks
 (restrict search and deletion scopes while testing).
 """
@@ -38,7 +44,8 @@ from kit.integration.engine.identifiers import IdentifierTemplate, ScopeTemplate
 from kit.integration.engine.run import config_types
 from kit.integration.engine.values import truthy
 from kit.integration.juel import JuelEvaluationError, Variables
-from kit.integration.preview import as_view, load_inputs
+from kit.integration.preview import as_view, load_inputs, preview
+from kit.integration.removals import Removals
 
 __all__ = ["ScopeCheck", "scope_check"]
 
@@ -68,6 +75,8 @@ class ScopeCheck:
     estimated_requests: int
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: what a run would archive or delete (the preview's count), None when not computed (``removals=False``)
+    removals: Removals | None = None
 
     def frame(self) -> pd.DataFrame:
         """One row per processor: index, name, type, level, enabled, matched items, executions, search scope
@@ -114,6 +123,8 @@ class ScopeCheck:
                 f"Deletion scope {scope['kind']}[{scope['index']}]: {scope['fact_sheets']:,} fact sheets, "
                 f"{scope['items']:,} items"
             )
+        if self.removals is not None:
+            lines.append(self.removals.line())
         lines.extend(f"Warning: {w}" for w in self.warnings)
         lines.extend(f"Note: {n}" for n in self.notes)
         return "\n".join(lines)
@@ -127,6 +138,7 @@ class ScopeCheck:
         for title, frame in (
             ("search scopes", self.search_frame()),
             ("deletion scopes", self.deletion_frame()),
+            ("removals", self.removals.items if self.removals is not None else pd.DataFrame()),
         ):
             if not frame.empty:
                 parts.append(f"<h4>{title}</h4>{frame.head(20).to_html(index=False, escape=True)}")
@@ -179,10 +191,12 @@ def scope_check(
     search_limit: int = 1000,
     request_limit: int = 10_000,
     max_scopes: int = 500,
+    removals: bool = True,
 ) -> ScopeCheck:
     """Sizes of what a run would touch (see the module docstring); ``search_limit`` warns about search and
     deletion scopes with more fact sheets, ``request_limit`` about a larger request estimate;
-    ``max_scopes`` caps the distinct search scopes sized per processor."""
+    ``max_scopes`` caps the distinct search scopes sized per processor; ``removals`` (default) also runs the
+    preview engine to count what a run would archive or delete."""
     configs, data = load_inputs(config, ldif)
     configuration = bind(configs, data)
     view = as_view(workspace)
@@ -218,7 +232,11 @@ def scope_check(
             for index, item in enumerate(content):
                 flt = processor.filter
                 text_type, text_id = str(item.get("type") or ""), str(item.get("id") or "")
-                if not flt.matches_statically(text_type, text_id):
+                try:
+                    if not flt.matches_statically(text_type, text_id):
+                        continue
+                except JuelEvaluationError:  # filter.type/filter.id ran past the regex time budget
+                    failures += 1
                     continue
                 integration.content_index = index
                 integration.values = {}
@@ -334,7 +352,10 @@ def scope_check(
         notes.append("no workspace given: search and deletion scopes cannot be sized")
     if any(p.filter.on_read is not None for p in compiled.processors):
         notes.append("onRead filters need a run and were not applied (counts are upper bounds)")
-    return ScopeCheck(rows, search_rows, deletion_rows, total, warnings, notes)
+    removed = None
+    if removals:
+        removed = preview(configs, data, view, fields=fields, now=now).removals
+    return ScopeCheck(rows, search_rows, deletion_rows, total, warnings, notes, removed)
 
 
 def _deletion_scopes(

@@ -148,11 +148,12 @@ def test_the_starter_example_as_frames() -> None:
     assert shown.warnings.empty and shown.tags.empty and shown.deletions is None
     assert shown.stats["processorStatistics"][2]["processedContentCount"] == 1
     assert list(shown.stats_levels["singleRunIndex"]) == [0, 1]
-    assert shown.summary().splitlines()[:4] == [
+    assert shown.summary().splitlines()[:5] == [
         "Run of inboundExample/inbound-example 1.0.0 (PARTIAL): 2 content items, 2 run level(s)",
         "Fact sheets: 2 created (4 field writes, 4 changing a value)",
         "Relations: 1 upsert",
         "Warnings: none",
+        "Would archive or delete: nothing",
     ]
     assert shown.notes[0].startswith("no workspace given: external ids are assumed new")
 
@@ -226,6 +227,10 @@ def test_full_mode_predicts_deletions_through_the_deletion_module() -> None:
         line.startswith("Deletions: 1 Application fact sheet would be archived (25%")
         for line in shown.summary().splitlines()
     )
+    assert "Would archive or delete: 1 fact sheet (archived)" in shown.summary().splitlines()
+    assert shown.removals_frame[["by", "factsheet_id", "name"]].values.tolist() == [
+        ["deletion scope", "a-4", "Old"]
+    ]
 
 
 def test_full_mode_deletion_cancelled_at_the_ratio_limit() -> None:
@@ -240,6 +245,7 @@ def test_full_mode_deletion_cancelled_at_the_ratio_limit() -> None:
     assert len(shown.plan.writes) == len(shown.result.plan.writes)
     assert shown.stats["deletedObjects"] == []
     assert "deletion would be cancelled at the 20% limit" in shown.summary()
+    assert "Would archive or delete: nothing" in shown.summary().splitlines()
 
 
 def test_notes_for_partial_mode_and_missing_workspace() -> None:
@@ -346,4 +352,8 @@ def test_restore_and_archive_rows_in_the_writes_frame() -> None:
         ["a-2", "archive", "status", "ACTIVE", "ARCHIVED", True],
     ]
     assert "Fact sheets: 1 updated, 1 archived, 1 restored" in shown.summary()
+    assert "Would archive or delete: 1 fact sheet (archived)" in shown.summary().splitlines()
+    assert shown.removals.items[["processor", "factsheet_id", "name"]].values.tolist() == [
+        ["drop", "a-2", "ERP"]
+    ]
     assert shown.plan.writes[0].target == FactSheetRef(id="a-4", type="Application")

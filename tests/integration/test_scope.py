@@ -132,6 +132,10 @@ def test_deletion_scopes_are_sized_in_full_mode_only() -> None:
     ]
     assert check.estimated_requests == 19 + (1 + 12) + (1 + 12) + (1 + 6)
     assert sum("deletion scope" in w for w in check.warnings) == 3
+    # touched: a-1 (search match, tags), a-2 (tags); 10 of 12 untouched apps reach the default 50% limit, so
+    # iAPI cancels all deletion and the run would remove nothing
+    assert check.removals.total == 0
+    assert "Would archive or delete: nothing" in check.summary().splitlines()
     partial = scope_check(search_config(deletionScope=deletion), ldif(*items()), view())
     assert partial.deletion_scopes == [] and "PARTIAL mode: deletion scopes are ignored" in partial.notes
 
