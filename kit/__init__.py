@@ -15,9 +15,11 @@ from kit.client import (
     ConnectionFailed,
     FieldPermissionError,
     GraphQLError,
+    InconsistentRead,
     LeanIXClient,
     LeanIXError,
     RetryPolicy,
+    TLSError,
 )
 from kit.config import ConfigError, Secret, Settings, load_settings
 from kit.errors import LxkitError
@@ -26,12 +28,18 @@ from kit.integration.inputs import InputError, load_config, load_ldif
 from kit.integration.juel import JuelError, evaluate
 from kit.integration.lint import lint
 from kit.integration.preview import Preview, preview
+from kit.integration.removals import Removals
 from kit.integration.scope import scope_check
 from kit.model import UnknownFactSheetType, UnknownField
+from kit.outputs import OutputError
 from kit.snapshot import Snapshot, SnapshotError, load_snapshot
 from kit.workspace import DeniedFieldsWarning, Workspace
 
 __all__ = [
+    "Removals",
+    "OutputError",
+    "TLSError",
+    "InconsistentRead",
     "AuthenticationError",
     "DeletionsNotConfirmed",
     "InputError",

@@ -59,15 +59,25 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from kit.sandbox import Faults, Sandbox, SandboxOptions
+    """Serve the sandbox until Ctrl-C. Settings out of range or a non-loopback host exit 2 (a usage error, as
+    argparse's), a busy port exits 1, each with one line: the checks are those ``SandboxOptions`` and
+    ``Sandbox`` apply to Python callers too (:mod:`kit.sandbox.guards`)."""
+    from kit.sandbox import Faults, Sandbox, SandboxError, SandboxOptions
+    from kit.sandbox.guards import check_host, check_port
 
-    if args.host not in ("127.0.0.1", "::1", "localhost"):
-        print("lxkit sandbox serves on loopback only (127.0.0.1 or ::1).", file=sys.stderr)
+    try:
+        check_host(args.host)
+        check_port(args.port)
+        options = SandboxOptions(
+            size=args.size,
+            seed=args.seed,
+            token_lifetime=args.token_lifetime,
+            fault_rate=args.fault_rate,
+            faults=Faults(latency=args.latency),
+        )
+    except SandboxError as exc:
+        print(f"lxkit: {exc}", file=sys.stderr)
         return 2
-    faults = Faults.mixed(args.fault_rate, seed=args.seed) if args.fault_rate else Faults()
-    options = SandboxOptions(
-        size=args.size, seed=args.seed, token_lifetime=args.token_lifetime, faults=faults
-    )
     sandbox = Sandbox(options, host=args.host, port=args.port)
     print(f"lxkit sandbox at {sandbox.url} with {args.size} fact sheets (seed {args.seed}).")
     print(f"Use: LEANIX_HOST={sandbox.url} LEANIX_API_TOKEN={options.api_token}  (Ctrl-C stops)")
@@ -78,7 +88,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _snapshot(args: argparse.Namespace) -> int:
     import kit
+    from kit.snapshot import check_target
 
+    check_target(args.directory, args.overwrite)  # refuse a folder of the user's before connecting
     ws = kit.connect(progress=None)
     path = ws.snapshot(args.directory, overwrite=args.overwrite)
     print(f"Snapshot written to {Path(path).resolve()}")
@@ -94,18 +106,14 @@ def _workspace_view(args: argparse.Namespace):
 
 def _preview(args: argparse.Namespace) -> int:
     from kit.integration.preview import preview
+    from kit.outputs import check_output_file
 
+    out = check_output_file(args.out, suffixes=(".xlsx", ".html", ".htm")) if args.out else None
     result = preview(args.config, args.ldif, workspace=_workspace_view(args))
     print(result.summary())
-    if args.out:
-        out = Path(args.out)
-        if out.suffix.lower() == ".xlsx":
-            result.to_excel(out)
-        elif out.suffix.lower() in (".html", ".htm"):
-            result.to_html(out)
-        else:
-            print(f"lxkit: --out must end in .xlsx or .html, not {out.suffix!r}", file=sys.stderr)
-            return 2
+    _print_removals(result.removals)
+    if out is not None:
+        (result.to_excel if out.suffix.lower() == ".xlsx" else result.to_html)(out)
         print(f"Preview written to {out.resolve()}")
     return 0
 
@@ -125,7 +133,18 @@ def _scope(args: argparse.Namespace) -> int:
     for name, frame in (("search scopes", check.search_frame()), ("deletion scopes", check.deletion_frame())):
         if len(frame):
             print(f"\n{name}:\n{frame.to_string(index=False)}")
+    _print_removals(check.removals)
     return 0
+
+
+def _print_removals(removals, limit: int = 50) -> None:
+    """What a real run would archive or delete, one line per item (the first ``limit``), after a summary."""
+    if removals is None or not removals.total:
+        return
+    shown = removals.items[["kind", "action", "by", "processor", "factsheet_id", "type", "name"]]
+    more = f" (first {limit} of {len(shown):,})" if len(shown) > limit else ""
+    print(f"\nwould archive or delete{more}:\n{shown.head(limit).to_string(index=False)}")
+    print(f"A real run needs ws.run(config, ldif, test=False, confirm_deletions={removals.total}).")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -138,11 +157,17 @@ def _report(args: argparse.Namespace) -> int:
             for name, info in notebook_parameters(path).items():
                 print(f"  {name}: {info['type']} = {info['default']}  # {info['help']}")
         return 0 if args.list else 2
-    parameters = {}
-    for path in args.parameters_file or []:
-        parameters.update(read_parameters_file(path))
-    parameters.update({name: parse_value(value) for name, value in args.parameter or []})
-    record = run_report(args.notebook, parameters, out=args.out, html=not args.no_html)
+    try:  # what notebook code raised may quote a credential: every message passes the report's redactor
+        parameters = {}
+        for path in args.parameters_file or []:
+            parameters.update(read_parameters_file(path))
+        parameters.update({name: parse_value(value, name) for name, value in args.parameter or []})
+        record = run_report(args.notebook, parameters, out=args.out, html=not args.no_html)
+    except Exception as exc:  # noqa: BLE001 - an unexpected one is printed redacted too, never as a raw traceback
+        from kit.redaction import Redactor
+
+        print(f"lxkit: {Redactor.from_environment().error_text(exc)}", file=sys.stderr)
+        return 1
     print(f"Report {record.notebook} finished in {record.duration_seconds:.1f} s")
     if record.html_path:
         print(f"HTML:     {record.html_path.resolve()}")
@@ -165,17 +190,24 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="the local LeanIX-compatible sandbox")
     sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
     serve = sandbox_commands.add_parser("serve", help="serve the sandbox on loopback")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace")
+    serve.add_argument("--port", type=int, default=8765, help="0..65535; 0 picks a free port")
+    serve.add_argument("--host", default="127.0.0.1", help="a loopback address: 127.x.y.z, ::1 or localhost")
+    serve.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace (0..10**6)")
     serve.add_argument("--seed", type=int, default=7)
-    serve.add_argument("--token-lifetime", type=float, default=3600.0, help="access token lifetime (s)")
+    serve.add_argument(
+        "--token-lifetime", type=float, default=3600.0, help="access token lifetime (s, 0..1 y)"
+    )
     serve.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0..1)")
+    serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer (0..600)")
     serve.set_defaults(func=_serve)
 
     snapshot = commands.add_parser("snapshot", help="save the configured workspace as a snapshot")
     snapshot.add_argument("directory")
-    snapshot.add_argument("--overwrite", action="store_true")
+    snapshot.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the snapshot in DIRECTORY (refused unless it holds only a snapshot, or nothing)",
+    )
     snapshot.set_defaults(func=_snapshot)
 
     def add_workspace_options(command: argparse.ArgumentParser) -> None:
@@ -221,7 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.yaml",
         help="parameters from YAML (before -p)",
     )
-    report.add_argument("--out", default="reports", help="folder for the reports (default: reports)")
+    report.add_argument(
+        "--out", default="reports", help="folder for the reports, created if missing (default: reports)"
+    )
     report.add_argument("--no-html", action="store_true", help="skip the HTML export")
     report.add_argument("--list", action="store_true", help="list the kit's notebooks and their parameters")
     report.set_defaults(func=_report)
@@ -238,3 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     except LxkitError as exc:
         print(f"lxkit: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the system refused a file or socket operation: say which, without a traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"lxkit: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("lxkit: interrupted", file=sys.stderr)
+        return 130

@@ -105,3 +105,34 @@ def _assert_clean(case: Case, exc: BaseException) -> None:
             if form in text:
                 TALLY["leaks"] += 1
                 raise AssertionError(f"{case.id}: the message leaks a secret")
+
+
+class CliFailed(Exception):
+    """``lxkit`` exited non-zero; the message is what it printed."""
+
+    def __init__(self, code: int, stderr: str) -> None:
+        super().__init__(stderr.strip())
+        self.code = code
+
+
+def run_cli(argv: list[str]) -> str:
+    """Run ``lxkit ARGV`` in-process; raise :class:`CliFailed` on a non-zero exit, else return stdout.
+
+    A clean failure is a few lines on stderr (argparse's usage or ``lxkit: ...``) and no traceback."""
+    import contextlib
+    import io
+
+    from kit.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+    if code:
+        text = err.getvalue() + out.getvalue()  # lint reports its findings on stdout
+        assert text.strip(), f"lxkit {argv} exited {code} and said nothing"
+        assert len(text.strip().splitlines()) <= 12, f"lxkit {argv}: a wall of text:\n{text}"
+        raise CliFailed(code, text)
+    return out.getvalue()
