@@ -7,6 +7,7 @@ recurse too deeply).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
@@ -108,3 +109,17 @@ class Conditional(Node):
     condition: Node
     then: Node
     otherwise: Node
+
+
+def walk(root: Node) -> Iterator[Node]:
+    """Every node of the tree under ``root``, ``root`` first (depth first, last child first)."""
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        for slot in getattr(type(node), "__slots__", ()):
+            child = getattr(node, slot)
+            if isinstance(child, Node):
+                stack.append(child)
+            elif isinstance(child, tuple):
+                stack.extend(c for c in child if isinstance(c, Node))

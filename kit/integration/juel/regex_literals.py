@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from .errors import JuelError
 from .lexer import scan_template
-from .nodes import Literal, MethodCall, Node
+from .nodes import Literal, MethodCall, walk
 from .parser import parse_expression
 
 __all__ = ["REGEX_METHODS", "regex_literals"]
@@ -24,19 +23,11 @@ def regex_literals(text: str) -> list[tuple[str, int]]:
     try:
         parts = scan_template(text)
         roots = [parse_expression(part, text) for part in parts if not isinstance(part, str)]
-    except Exception:  # noqa: BLE001 - a syntax error: nothing to report here
+    except JuelError:  # a syntax error: reported elsewhere
         return found
-    stack: list[Any] = list(roots)
-    while stack:
-        node = stack.pop()
+    for node in (n for root in roots for n in walk(root)):
         if isinstance(node, MethodCall) and node.name in REGEX_METHODS and node.args:
             first = node.args[0]
             if isinstance(first, Literal) and isinstance(first.value, str):
                 found.append((first.value, first.pos))
-        for slot in getattr(type(node), "__slots__", ()):
-            child = getattr(node, slot)
-            if isinstance(child, Node):
-                stack.append(child)
-            elif isinstance(child, tuple):
-                stack.extend(c for c in child if isinstance(c, Node))
     return sorted(found, key=lambda item: item[1])

@@ -15,7 +15,7 @@ from .coercion import coerce_to_string
 from .compiler import Evaluator, compile_expression
 from .errors import JuelEvaluationError
 from .lexer import scan_template
-from .nodes import FunctionCall, Identifier, Node
+from .nodes import FunctionCall, Identifier, Node, walk
 from .parser import parse_expression
 
 __all__ = ["Template", "compile_template", "evaluate"]
@@ -132,19 +132,11 @@ def _assemble(parts: list[str | Evaluator]) -> Evaluator:
 
 
 def _collect_names(root: Node, identifiers: set[str], functions: set[str]) -> None:
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
+    for node in walk(root):
         if isinstance(node, Identifier):
             identifiers.add(node.name)
         elif isinstance(node, FunctionCall):
             functions.add(node.qualified_name)
-        for slot in getattr(type(node), "__slots__", ()):
-            child = getattr(node, slot)
-            if isinstance(child, Node):
-                stack.append(child)
-            elif isinstance(child, tuple):
-                stack.extend(c for c in child if isinstance(c, Node))
 
 
 _cached_compile = lru_cache(maxsize=4096)(compile_template)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kit.integration.juel.lexer import scan_template
-from kit.integration.juel.nodes import FunctionCall, Identifier, Index, Literal, MethodCall, Node, Property
+from kit.integration.juel.nodes import FunctionCall, Identifier, Index, Literal, MethodCall, Property, walk
 from kit.integration.juel.parser import parse_expression
 
 from .context import LintContext, processor_label, run_level
@@ -51,9 +51,7 @@ def variable_reads(text: str) -> list[str]:
     for part in scan_template(text):
         if isinstance(part, str):
             continue
-        stack: list[Any] = [parse_expression(part, text)]
-        while stack:
-            node = stack.pop()
+        for node in walk(parse_expression(part, text)):
             name = None
             if isinstance(node, Property) and _is_variables(node.base):
                 name = node.name
@@ -71,12 +69,6 @@ def variable_reads(text: str) -> list[str]:
                 name = _literal(node.args[1]) if _is_variables(node.args[0]) else None
             if name is not None and name not in names:
                 names.append(name)
-            for slot in getattr(type(node), "__slots__", ()):
-                child = getattr(node, slot)
-                if isinstance(child, Node):
-                    stack.append(child)
-                elif isinstance(child, tuple):
-                    stack.extend(c for c in child if isinstance(c, Node))
     return names
 
 
