@@ -83,13 +83,20 @@ class FolderWatcher(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            for path in self.folder.rglob("*") if self.folder.exists() else []:
+            for path in self._files():
                 try:
-                    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-                except OSError:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:  # renamed or removed meanwhile
                     continue
                 self.reads += 1
                 self.seen += [f"{path.name}: {leak}" for leak in leaks(text, self.secrets)]
+
+    def _files(self) -> list[Path]:
+        """The files below the folder now (a folder renamed while it is listed is simply listed next time)."""
+        found = []
+        for root, _, names in os.walk(self.folder):
+            found += [Path(root, name) for name in names]
+        return found
 
 
 @pytest.fixture(scope="module")
