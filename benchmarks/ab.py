@@ -52,8 +52,8 @@ def main() -> None:
     parser.add_argument("name", choices=sorted(HEADLINES))
     parser.add_argument("--base", required=True, help="the revision to compare with (e.g. the last release)")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("extra", nargs="*", help="arguments for the benchmark script (after --)")
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()  # the rest goes to the benchmark script
+    args.extra = [a for a in extra if a != "--"]
 
     _, key, higher_is_better = HEADLINES[args.name]
     base_values: list[float] = []
