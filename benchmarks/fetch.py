@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.machine import machine  # noqa: E402
 from kit.client import LeanIXClient  # noqa: E402
-from kit.columns import build_frame  # noqa: E402
 from kit.config import Secret  # noqa: E402
-from kit.factsheet_frames import wide_query  # noqa: E402
+from kit.frames.columns import build_frame  # noqa: E402
+from kit.frames.queries import wide_query  # noqa: E402
 from kit.sandbox import SANDBOX_TOKEN  # noqa: E402
 from kit.workspace import Workspace  # noqa: E402
 

@@ -331,7 +331,7 @@ def main() -> None:
     figures["ldif_load"] = ldif_load_ratio(ldif)
 
     if not args.no_preview:
-        from kit.integration.preview import preview
+        from kit.previews.preview import preview
 
         gc.collect()
         start = time.perf_counter()

@@ -42,7 +42,7 @@ def _demo(args: argparse.Namespace) -> int:
     samples = Path(__file__).resolve().parents[1] / "data"
     config, ldif = samples / "processors" / "starter.json", samples / "ldif" / "starter.json"
     if config.is_file() and ldif.is_file():
-        from kit.integration.views import LiveView
+        from kit.sources.views import LiveView
 
         root = samples.parent
         print(f"\nPreview of {config.relative_to(root)} with {ldif.relative_to(root)} (nothing is written):")
@@ -99,14 +99,14 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _workspace_view(args: argparse.Namespace):
     """The workspace a preview reads: a snapshot, the live workspace (or sandbox), or none."""
-    from kit.integration.views import open_view
+    import kit
 
-    return open_view(args.snapshot or ("live" if args.live else None))
+    return kit.open(args.snapshot or ("live" if args.live else None))
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from kit.integration.preview import preview
     from kit.outputs import check_output_file
+    from kit.previews.preview import preview
 
     out = check_output_file(args.out, suffixes=(".xlsx", ".html", ".htm")) if args.out else None
     result = preview(args.config, args.ldif, workspace=_workspace_view(args))
@@ -125,7 +125,7 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _scope(args: argparse.Namespace) -> int:
-    from kit.integration.scope import scope_check
+    from kit.previews.scope import scope_check
 
     check = scope_check(args.config, args.ldif, _workspace_view(args))
     print(check.summary())

@@ -14,7 +14,7 @@ Each subsystem subclasses :class:`LxkitError`, so a caller can catch everything 
     │   │   └── FieldPermissionError
     │   ├── InconsistentRead ...... the type kept changing while it was read page by page
     │   └── RunTimeout ............ an Integration API run did not end in time (kit.iapi_runs)
-    ├── UnknownFactSheetType, UnknownField (kit.model)
+    ├── UnknownFactSheetType, UnknownField (kit.leanix.introspection)
     ├── SnapshotError ............. a snapshot folder that is missing, corrupt, altered, or may not be replaced
     ├── OutputError ............... a file the kit was asked to write cannot be written there (kit.outputs)
     ├── InputError ................ LDIF, processor configuration or mappings: every problem with path, line, column

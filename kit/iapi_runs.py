@@ -22,15 +22,18 @@ import pandas as pd
 
 from kit.client import LeanIXError
 from kit.errors import LxkitError
+from kit.integration.inputs import load_config, load_ldif
+from kit.previews.preview import preview
+from kit.sources.views import LiveView
 
 if TYPE_CHECKING:
+    from kit.frames.reader import WorkspaceReader as Workspace
+    from kit.frames.runs import RunStats
     from kit.integration.removals import Removals
-    from kit.runs import RunStats
-    from kit.workspace import Workspace
 
 __all__ = ["DeletionsNotConfirmed", "RunResult", "RunTimeout", "require_confirmation", "run_integration"]
 
-log = logging.getLogger("kit.runs")
+log = logging.getLogger("kit.frames.runs")
 IAPI = "/services/integration-api/v1"
 TERMINAL = ("FINISHED", "FAILED", "STOPPED")
 
@@ -141,14 +144,9 @@ def run_integration(
     poll: tuple[float, float] = (0.25, 10.0),
 ) -> RunResult:
     """Run ``ldif`` through ``config`` in the workspace; see :meth:`kit.Workspace.run`."""
-    from kit.integration.inputs import load_config, load_ldif
-
     config_data, ldif_data = load_config(config).data, load_ldif(ldif).data
     prediction = None
     if predict or not test:
-        from kit.integration.preview import preview
-        from kit.integration.views import LiveView
-
         prediction = preview(config_data, ldif_data, workspace=LiveView(ws))
         require_confirmation(prediction, test=test, confirm_deletions=confirm_deletions)
     if test:

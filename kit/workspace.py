@@ -1,44 +1,23 @@
-"""A LeanIX workspace as typed pandas DataFrames: fact sheets, their tidy facets, and Integration API runs."""
+"""A LeanIX workspace: everything :class:`~kit.frames.reader.WorkspaceReader` reads, plus Integration API runs
+(:meth:`Workspace.run`) and snapshots (:meth:`Workspace.snapshot`).
+
+The class sits above the layers it joins (reading, previews, runs, snapshots), so none of them needs to
+import it: they take a :class:`~kit.frames.reader.WorkspaceReader`.
+"""
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
-import warnings
-from collections.abc import Callable, Iterable, Mapping
-from functools import partial
 from typing import Any
 
-import pandas as pd
-
-from kit.client import FieldPermissionError, LeanIXClient
-from kit.columns import FrameBuilder
-from kit.factsheet_frames import FrameQuery, long_query, wide_query
-from kit.model import INTROSPECTION_QUERY, WorkspaceModel
-from kit.paging import READ_ATTEMPTS, REREAD_PAUSE, archive_passes, read_pages
-from kit.runs import RunsMixin
+from kit.frames.reader import DeniedFieldsWarning, WorkspaceReader
+from kit.iapi_runs import RunResult, run_integration
+from kit.snapshot import Snapshot, write_snapshot
 
 __all__ = ["DeniedFieldsWarning", "Workspace"]
 
-log = logging.getLogger("kit.workspace")
 
-_PAGE_QUERY = """
-query lxkitFactSheets($first: Int, $after: String, $type: FactSheetType, $filter: FilterInput) {
-  allFactSheets(first: $first, after: $after, factSheetType: $type, filter: $filter) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { %s } }
-  }
-}
-"""
-
-
-class DeniedFieldsWarning(UserWarning):
-    """Some requested fields were dropped because the token's user may not read them."""
-
-
-class Workspace(RunsMixin):
+class Workspace(WorkspaceReader):
     """One workspace, reached through a :class:`~kit.client.LeanIXClient`.
 
     Frames share column names with the GraphQL API (``businessCriticality``, ``lifecycle`` …); type, status
@@ -46,187 +25,20 @@ class Workspace(RunsMixin):
 
     A type whose fact sheets change while it is paged through is read again from the start, up to
     ``read_attempts`` times ``reread_pause`` seconds apart, then :class:`~kit.client.InconsistentRead` is
-    raised (see :mod:`kit.paging`).
+    raised (see :mod:`kit.frames.paging`).
     """
-
-    def __init__(
-        self,
-        client: LeanIXClient,
-        *,
-        page_size: int = 1000,
-        progress: bool | None = None,
-        read_attempts: int = READ_ATTEMPTS,
-        reread_pause: float = REREAD_PAUSE,
-    ) -> None:
-        self.client = client
-        self.page_size = page_size
-        self.progress = progress
-        self.read_attempts = read_attempts
-        self.reread_pause = reread_pause
-        self._model: WorkspaceModel | None = None
-
-    def __repr__(self) -> str:
-        return f"Workspace({self.client.base_url!r}, workspace={self.name!r})"
-
-    @property
-    def name(self) -> str | None:
-        return self.client.workspace_name
-
-    @property
-    def id(self) -> str | None:
-        return self.client.workspace_id
-
-    @property
-    def host(self) -> str:
-        return self.client.base_url
-
-    # -- the model ----------------------------------------------------------------------------------------
-    @property
-    def model(self) -> WorkspaceModel:
-        if self._model is None:
-            self._model = WorkspaceModel(self.client.graphql(INTROSPECTION_QUERY))
-        return self._model
-
-    def types(self) -> list[str]:
-        """The workspace's fact sheet types."""
-        return list(self.model.type_names)
-
-    def fields(self, type: str) -> pd.DataFrame:  # noqa: A002 - the user's word
-        """The type's fields: name, kind, GraphQL type, allowed values (single selects) and relation fields."""
-        info = self.model.type(type)
-        rows = [
-            {
-                "field": f.name,
-                "kind": f.kind,
-                "graphqlType": f.graphql_type,
-                "values": list(f.values) or None,
-                "relationFields": [r.name for r in f.relation_fields] or None,
-            }
-            for f in info.fields.values()
-        ]
-        frame = pd.DataFrame(rows, columns=["field", "kind", "graphqlType", "values", "relationFields"])
-        return frame.astype({"field": "string", "kind": "category", "graphqlType": "string"})
-
-    # -- fact sheets --------------------------------------------------------------------------------------
-    def factsheets(
-        self,
-        type: str,  # noqa: A002
-        fields: list[str] | None = None,
-        filter: Mapping[str, Any] | None = None,  # noqa: A002
-        include_archived: bool = False,
-        *,
-        page_size: int | None = None,
-        progress: bool | None = None,
-        on_denied: str = "raise",
-    ) -> pd.DataFrame:
-        """One row per fact sheet of ``type``.
-
-        ``fields``: extra fields (default: every plain field of the type, custom ones included); ``filter``:
-        a LeanIX ``FilterInput`` (facetFilters, fullTextSearch, ids, externalIds); ``on_denied='drop'`` leaves
-        out fields the user may not read, with a :class:`DeniedFieldsWarning`, instead of raising.
-        """
-        if on_denied not in ("raise", "drop"):
-            raise ValueError("on_denied must be 'raise' or 'drop'")
-        query = wide_query(self.model, type, fields)
-        while True:
-            try:
-                builder = self._read(
-                    type,
-                    "fact sheets",
-                    query.selection,
-                    partial(FrameBuilder, query.columns),
-                    filter,
-                    include_archived,
-                    page_size,
-                    progress,
-                )
-                return builder.frame()
-            except FieldPermissionError as exc:
-                if on_denied != "drop":
-                    raise
-                denied = {f for t, f in exc.denied_fields if t == type.lower()}
-                if not denied & set(query.fields):
-                    raise
-                message = f"{type}: dropped fields the token's user may not read: {', '.join(sorted(denied))}"
-                warnings.warn(message, DeniedFieldsWarning, stacklevel=2)
-                log.warning(message)
-                query = wide_query(self.model, type, [f for f in query.fields if f not in denied])
-
-    def tags(self, type: str, filter=None, include_archived: bool = False) -> pd.DataFrame:  # noqa: A002
-        """One row per tag assignment: fact sheet, tag group, tag (ids and names)."""
-
-        def rows(node):
-            for tag in node.get("tags") or []:
-                yield {"id": node["id"], "name": node["name"], "tag": tag}
-
-        return self._long("tags", type, rows, filter, include_archived)
-
-    def lifecycles(self, type: str, filter=None, include_archived: bool = False) -> pd.DataFrame:  # noqa: A002
-        """One row per lifecycle phase: fact sheet, phase, start date, whether it is the current phase."""
-
-        def rows(node):
-            lifecycle = node.get("lifecycle") or {}
-            for phase in lifecycle.get("phases") or []:
-                current = phase.get("phase") == lifecycle.get("asString")
-                yield {"id": node["id"], "name": node["name"], "phase": phase, "current": current}
-
-        return self._long("lifecycles", type, rows, filter, include_archived)
-
-    def subscriptions(self, type: str, filter=None, include_archived: bool = False) -> pd.DataFrame:  # noqa: A002
-        """One row per subscription: fact sheet, user, subscription type and roles (comma separated)."""
-
-        def rows(node):
-            for edge in (node.get("subscriptions") or {}).get("edges") or []:
-                sub = edge["node"]
-                roles = ", ".join(r["name"] for r in sub.get("roles") or []) or None
-                yield {"id": node["id"], "name": node["name"], "sub": sub, "roles": roles}
-
-        return self._long("subscriptions", type, rows, filter, include_archived)
-
-    def relations(
-        self, type: str, relation: str, filter=None, include_archived: bool = False
-    ) -> pd.DataFrame:  # noqa: A002
-        """One row per relation: from/to ids and names, relation fields, activeFrom/activeUntil."""
-        info = self.model.field(type, relation)
-        if info.kind != "relation":
-            raise ValueError(f"{type}.{relation} is not a relation; see ws.fields({type!r}) for relations.")
-
-        def rows(node):
-            for edge in (node.get(relation) or {}).get("edges") or []:
-                yield {"id": node["id"], "name": node["name"], "relation": relation, "rel": edge["node"]}
-
-        return self._long("relations", type, rows, filter, include_archived, info)
-
-    def _long(self, kind, type, rows: Callable, filter, include_archived, relation=None) -> pd.DataFrame:  # noqa: A002
-        info = self.model.type(type)
-        query: FrameQuery = long_query(kind, info, relation)
-        needs = {"tags": "tags", "lifecycles": "lifecycle", "subscriptions": "subscriptions"}.get(kind)
-        if needs and needs not in info.fields:
-            return FrameBuilder(query.columns).frame()  # the type has no such facet: an empty, typed frame
-        sink = self._read(
-            type,
-            kind,
-            f"id name {query.selection}",
-            lambda: _RowSink(FrameBuilder(query.columns), rows),
-            filter,
-            include_archived,
-            None,
-            None,
-            what=f"the {type} relations {relation.name}" if relation is not None else None,
-        )
-        return sink.builder.frame()
 
     # -- Integration API runs -------------------------------------------------------------------------------
     def run(
         self,
-        config,
-        ldif,
+        config: Any,
+        ldif: Any,
         *,
         test: bool = True,
         confirm_deletions: int | None = None,
         predict: bool = True,
         timeout: float = 3600.0,
-    ):
+    ) -> RunResult:
         """Run ``ldif`` through processor ``config``: a **test** run unless ``test=False``.
 
         Predicts the outcome first (offline, against this workspace), then starts the run, polls its status
@@ -235,8 +47,6 @@ class Workspace(RunsMixin):
         (processors in ``mode: delete``, single-select tag replacements, deletion scopes) is refused until
         ``confirm_deletions`` equals ``preview.removals.total``.
         """
-        from kit.iapi_runs import run_integration
-
         return run_integration(
             self,
             config,
@@ -248,73 +58,9 @@ class Workspace(RunsMixin):
         )
 
     # -- snapshots ------------------------------------------------------------------------------------------
-    def snapshot(self, directory, types: list[str] | None = None, overwrite: bool = False):
+    def snapshot(
+        self, directory: str | os.PathLike[str], types: list[str] | None = None, overwrite: bool = False
+    ) -> Snapshot:
         """Write every frame (fact sheets per type, relations, tags, lifecycles, subscriptions, runs) as
         Parquet plus a manifest; read it back offline with :func:`kit.load_snapshot`."""
-        from kit.snapshot import write_snapshot
-
         return write_snapshot(self, directory, types=types, overwrite=overwrite)
-
-    # -- paging -------------------------------------------------------------------------------------------
-    def _read(
-        self,
-        type: str,  # noqa: A002
-        kind: str,
-        selection: str,
-        new_sink: Callable[[], Any],
-        filter: Mapping[str, Any] | None,  # noqa: A002
-        include_archived: bool,
-        page_size: int | None,
-        progress: bool | None,
-        what: str | None = None,
-    ) -> Any:
-        """Every page of ``type`` into a fresh ``new_sink()``: active fact sheets first and then, if asked,
-        the archived ones; read again from the start when the pages show the type changed meanwhile.
-
-        Pages are handed on one at a time, so a frame builder can convert and drop each page's JSON.
-        """
-        self.model.type(type)  # a clear error for an unknown type before any paging
-        wanted = self.progress if progress is None else progress
-        return read_pages(
-            self.client,
-            _PAGE_QUERY % f"id ... on {type} {{ {selection} }}",
-            new_sink,
-            type=type,
-            kind=kind,
-            passes=archive_passes(filter, include_archived),
-            page_size=page_size or self.page_size,
-            attempts=self.read_attempts,
-            pause=self.reread_pause,
-            what=what,
-            progress=lambda total: _progress_bar(total, type, wanted),
-        )
-
-
-class _RowSink:
-    """A frame builder fed with the long rows (tags, relations …) of each page's nodes."""
-
-    def __init__(self, builder: FrameBuilder, rows: Callable[[dict], Iterable[dict]]) -> None:
-        self.builder = builder
-        self.rows = rows
-
-    def add(self, nodes: list[dict[str, Any]]) -> None:
-        self.builder.add([row for node in nodes for row in self.rows(node)])
-
-
-def _progress_bar(total: int | None, label: str, wanted: bool | None):
-    if wanted is None:
-        wanted = _interactive()
-    if not wanted:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=label, unit=" fact sheets", leave=False)
-
-
-def _interactive() -> bool:
-    """A person is watching: a terminal, or a notebook kernel not run headless by the report runner."""
-    if os.environ.get("LXKIT_HEADLESS") == "1":
-        return False
-    if "ipykernel" in sys.modules:
-        return True
-    return bool(getattr(sys.stderr, "isatty", lambda: False)())

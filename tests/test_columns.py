@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.columns import STRING, Column, FrameBuilder, build_frame, key, path
+from kit.frames.columns import STRING, Column, FrameBuilder, build_frame, key, path
 
 COLUMNS = (
     Column("id", key("id")),

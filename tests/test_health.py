@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from kit import health
-from kit.columns import build_frame
-from kit.runs import RUN_STATUSES, SYNC_COLUMNS
+from kit.frames.columns import build_frame
+from kit.frames.runs import RUN_STATUSES, SYNC_COLUMNS
 
 NOW = pd.Timestamp("2026-03-10 15:00", tz="UTC")
 TODAY = NOW.floor("D")

@@ -19,10 +19,10 @@ import pytest
 from kit.client import LeanIXClient, LeanIXError
 from kit.client._errors import InconsistentRead
 from kit.config import Secret
-from kit.integration.views import LiveView
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.sandbox.graphql_api import PageServed
 from kit.sandbox.store import Store
+from kit.sources.views import LiveView
 from kit.workspace import Workspace
 from tests.conftest import FAST_RETRY
 
@@ -158,7 +158,7 @@ def _names_of(ids, store: Store) -> set[str]:
 def test_archived_after_page_2_is_read_again_and_complete(world, caplog) -> None:
     server, churn, ws = world
     churn.set(lambda store: [store.update_factsheet(r["id"], status="ARCHIVED") for r in _p1xx(store)], {2})
-    with caplog.at_level(logging.WARNING, logger="kit.paging"):
+    with caplog.at_level(logging.WARNING, logger="kit.frames.paging"):
         frame = ws.factsheets("Project")
     # 401 Projects, P100..P129 archived after page 2: 371 remain, each once
     assert len(frame) == 371
@@ -181,7 +181,7 @@ def test_archived_between_the_active_and_the_archived_pass_is_not_served_twice(w
     """P000 archived after the last active page shows up again among the archived ones: a repeated id."""
     server, churn, ws = world
     churn.set(lambda store: store.update_factsheet(_first(store, "P000"), status="ARCHIVED"), {5})
-    with caplog.at_level(logging.WARNING, logger="kit.paging"):
+    with caplog.at_level(logging.WARNING, logger="kit.frames.paging"):
         frame = ws.factsheets("Project", include_archived=True)
     assert len(frame) == 401
     assert frame["id"].is_unique
@@ -217,7 +217,10 @@ def test_a_change_after_page_3_heals(world, change, rows: int) -> None:
 def test_a_change_on_every_page_raises_after_three_attempts(world, caplog) -> None:
     server, churn, ws = world
     churn.set(archive(1), None, times=None)
-    with caplog.at_level(logging.WARNING, logger="kit.paging"), pytest.raises(InconsistentRead) as caught:
+    with (
+        caplog.at_level(logging.WARNING, logger="kit.frames.paging"),
+        pytest.raises(InconsistentRead) as caught,
+    ):
         ws.factsheets("Project")
     error = caught.value
     message = str(error)
@@ -362,7 +365,7 @@ def test_live_view_select_raises_when_the_scope_never_holds_still(world) -> None
 
 def test_quiet_workspace_reads_in_one_attempt(world, caplog) -> None:
     server, churn, ws = world
-    with caplog.at_level(logging.WARNING, logger="kit.paging"):
+    with caplog.at_level(logging.WARNING, logger="kit.frames.paging"):
         frame = ws.factsheets("Project")
     assert len(frame) == 401
     assert sorted(frame["name"]) == NAMES
@@ -374,8 +377,8 @@ def test_a_failed_attempt_is_dropped_before_the_next_one_reads(world) -> None:
     """Memory stays at one attempt: when attempt n+1 starts, nothing holds attempt n's pages any more."""
     import weakref
 
-    from kit.paging import read_pages
-    from kit.workspace import _PAGE_QUERY
+    from kit.frames.paging import read_pages
+    from kit.frames.reader import _PAGE_QUERY
 
     server, churn, ws = world
     churn.set(archive(1), None, times=None)

@@ -30,6 +30,7 @@ PUBLIC = {
     "UnknownField",
     "Workspace",
     "connect",
+    "open",
     "evaluate",
     "lint",
     "load_config",

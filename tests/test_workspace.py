@@ -7,9 +7,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from kit.columns import STRING
-from kit.factsheet_frames import BASE
-from kit.model import UnknownFactSheetType, UnknownField
+from kit.frames.columns import STRING
+from kit.frames.queries import BASE
+from kit.leanix.introspection import UnknownFactSheetType, UnknownField
 from kit.workspace import DeniedFieldsWarning
 
 

@@ -19,7 +19,7 @@ from itertools import accumulate
 from typing import Any
 
 from kit.errors import LxkitError
-from kit.sandbox.metamodel import DEFAULT_METAMODEL, FactSheetTypeDef, FieldDef, FieldKind, MetaModel
+from kit.leanix.metamodel import DEFAULT_METAMODEL, FactSheetTypeDef, FieldDef, FieldKind, MetaModel
 from kit.sandbox.store import Store
 
 __all__ = ["REFERENCE_DATE", "TYPE_WEIGHTS", "allocate", "generate_workspace", "uuid4_from_bits"]

@@ -1,6 +1,6 @@
 """Pathfinder GraphQL for the sandbox: LeanIX's schema built from the meta model, executed by graphql-core.
 
-The schema is generated from :class:`~kit.sandbox.metamodel.MetaModel` (never listed by hand), so
+The schema is generated from :class:`~kit.leanix.metamodel.MetaModel` (never listed by hand), so
 introspection, validation messages and field types follow the workspace's meta model like LeanIX does.
 ``allFactSheets`` supports LeanIX's filter language (facet filters, full-text search, ids, external ids),
 sorting and forward-only cursor paging. Filtering and sorting are :mod:`kit.integration.facets`, the code the
@@ -51,7 +51,7 @@ except ImportError:  # pragma: no cover - depends on the installed graphql-core
 
 from kit.errors import LxkitError
 from kit.integration.facets import FacetError, compile_filter, sort_records
-from kit.sandbox.metamodel import BASE_FIELD_NAMES, MetaModel
+from kit.leanix.metamodel import BASE_FIELD_NAMES, MetaModel
 from kit.sandbox.schema import build_sdl
 from kit.sandbox.store import Store
 from kit.sandbox.view import facet_schema

@@ -178,7 +178,7 @@ def _start(sandbox: Sandbox, run: dict, test: bool) -> None:
 
 
 def _execute(sandbox: Sandbox, run: dict) -> None:
-    from kit.integration.preview import preview
+    from kit.previews.preview import preview
     from kit.sandbox.apply import apply_plan
     from kit.sandbox.view import StoreView
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kit.sandbox.metamodel import FieldDef, FieldKind, MetaModel, RelationDef
+from kit.leanix.metamodel import FieldDef, FieldKind, MetaModel, RelationDef
 from kit.sandbox.store import SUBSCRIPTION_TYPES
 
 __all__ = ["build_sdl", "relation_type_name"]

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kit.errors import LxkitError
-from kit.sandbox.metamodel import DEFAULT_METAMODEL, FieldDef, FieldKind, MetaModel, RelationDef
+from kit.leanix.metamodel import DEFAULT_METAMODEL, FieldDef, FieldKind, MetaModel, RelationDef
 
 __all__ = [
     "EMPTY_CONNECTION",

@@ -8,9 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from kit.integration.facets import FacetSchema, FieldSpec
-from kit.integration.views import RecordView
-from kit.sandbox.metamodel import MetaModel
+from kit.leanix.metamodel import MetaModel
 from kit.sandbox.store import Store
+from kit.sources.views import RecordView
 
 __all__ = ["StoreView", "facet_schema"]
 

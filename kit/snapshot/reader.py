@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from kit.factsheet_frames import BASE
-from kit.model import UnknownFactSheetType
+from kit.frames.queries import BASE
+from kit.leanix.introspection import UnknownFactSheetType
 from kit.snapshot.errors import _WHAT_TO_DO, SnapshotError
 from kit.snapshot.files import _read_regular_file
 from kit.snapshot.frames import _concat

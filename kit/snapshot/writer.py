@@ -19,7 +19,7 @@ from kit.snapshot.swap import _new_work_folder, _remove_snapshot_folder, _swap_i
 from kit.snapshot.target import check_target
 
 if TYPE_CHECKING:
-    from kit.workspace import Workspace
+    from kit.frames.reader import WorkspaceReader as Workspace
 
 
 def write_snapshot(

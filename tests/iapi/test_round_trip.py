@@ -14,8 +14,8 @@ from kit.client import LeanIXClient
 from kit.config import Secret
 from kit.iapi_runs import DeletionsNotConfirmed
 from kit.integration.plan import FieldWrite, RelationWrite, StatusWrite, TagWrite
-from kit.integration.views import LiveView
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
+from kit.sources.views import LiveView
 from kit.workspace import Workspace
 from tests.conftest import FAST_RETRY
 

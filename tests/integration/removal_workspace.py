@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kit.integration.views import NodesView
+from kit.sources.views import NodesView
 
 HEADER = {
     "connectorType": "rmv",

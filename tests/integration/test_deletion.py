@@ -21,7 +21,7 @@ from kit.integration.plan import (
     TagWrite,
 )
 from kit.integration.view import Touched
-from kit.integration.views import NodesView
+from kit.sources.views import NodesView
 
 FIXTURES = Path(__file__).parent / "fixtures" / "deletion"
 NOW = datetime(2026, 11, 1, 6, 0)

@@ -17,9 +17,9 @@ from kit.integration.plan import (
     TagWrite,
     ToDoWrite,
 )
-from kit.integration.views import NodesView
+from kit.leanix.metamodel import DEFAULT_METAMODEL
 from kit.sandbox.demo import generate_workspace
-from kit.sandbox.metamodel import DEFAULT_METAMODEL
+from kit.sources.views import NodesView
 
 HEADER = {
     "connectorType": "demo",

@@ -16,7 +16,7 @@ from kit.integration.plan import (
     SubscriptionWrite,
     TagWrite,
 )
-from kit.integration.views import NodesView
+from kit.sources.views import NodesView
 
 HEADER = {
     "connectorType": "ws",

@@ -13,8 +13,8 @@ import pytest
 
 from kit.integration.engine import BindingError
 from kit.integration.plan import FactSheetRef, StatusWrite
-from kit.integration.preview import Preview, preview
-from kit.integration.views import NodesView
+from kit.previews.preview import Preview, preview
+from kit.sources.views import NodesView
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
 NOW = datetime(2025, 3, 1, 12, 0)

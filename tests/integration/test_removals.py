@@ -20,10 +20,10 @@ from kit.integration.plan import (
     StatusWrite,
     TagWrite,
 )
-from kit.integration.preview import preview
 from kit.integration.removals import count_removals
-from kit.integration.scope import scope_check
-from kit.integration.views import NodesView
+from kit.previews.preview import preview
+from kit.previews.scope import scope_check
+from kit.sources.views import NodesView
 from tests.integration.removal_workspace import (
     EXTERNAL,
     archive_apps,

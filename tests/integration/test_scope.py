@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kit.integration.scope import ScopeCheck, scope_check
-from kit.integration.views import NodesView
+from kit.previews.scope import ScopeCheck, scope_check
+from kit.sources.views import NodesView
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
 HEADER = {

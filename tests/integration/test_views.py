@@ -11,9 +11,9 @@ from kit.client import LeanIXClient
 from kit.config import Secret
 from kit.integration.juel import Integration, TagResolver, evaluate
 from kit.integration.view import WorkspaceView
-from kit.integration.views import LiveView, NodesView, SnapshotView
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.sandbox.view import StoreView
+from kit.sources.views import LiveView, NodesView, SnapshotView
 from kit.workspace import Workspace
 
 TESTING = {"id": "g-test", "name": "Testing"}
@@ -258,16 +258,16 @@ def test_snapshot_view_builds_plain_values(views):
 
 
 def test_open_view_reads_live_none_or_a_snapshot_folder(sandbox_env, ws, tmp_path):
-    from kit.integration.views import open_view
+    from kit import open as open_view
 
     assert open_view(None) is None and open_view("") is None and open_view(" None ") is None
     live = open_view("live")
-    assert isinstance(live, LiveView)
-    assert live.workspace.client.base_url == sandbox_env.url
+    assert isinstance(live, kit.Workspace)
+    assert live.client.base_url == sandbox_env.url
     folder = ws.snapshot(tmp_path / "snap", types=["Project"])
     offline = open_view(str(folder))
-    assert isinstance(offline, SnapshotView)
+    assert isinstance(offline, kit.Snapshot)
     projects = ws.factsheets("Project", include_archived=True)
-    assert sorted(r["id"] for r in offline.factsheets("Project")) == sorted(projects["id"])
+    assert sorted(offline.factsheets("Project", include_archived=True)["id"]) == sorted(projects["id"])
     with pytest.raises(kit.SnapshotError):
         open_view(str(tmp_path / "no_such_snapshot"))

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from kit.iapi_runs import DeletionsNotConfirmed, require_confirmation
-from kit.integration.preview import Preview, preview
+from kit.previews.preview import Preview, preview
 from tests.integration.removal_workspace import (
     EXTERNAL,
     archive_apps,

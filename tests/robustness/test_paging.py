@@ -5,7 +5,7 @@ One small sandbox for the module (this corpus changes its store; each case rebui
 
 * the change once, after page 1 or 4 of the active fact sheets: a **documented acceptance**, the
   read notices, reads the type again and returns exactly the fact sheets the store holds afterwards, each
-  once (``kit.paging``: "read again from the start, a bounded number of times");
+  once (``kit.frames.paging``: "read again from the start, a bounded number of times");
 * the change after every page: :class:`InconsistentRead` naming the type, the kind of read and the counts
   seen on the first attempt.
 
@@ -23,9 +23,9 @@ import pytest
 from kit.client import LeanIXClient
 from kit.client._errors import InconsistentRead
 from kit.config import Secret
-from kit.integration.views import LiveView
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.sandbox.store import Store
+from kit.sources.views import LiveView
 from kit.workspace import Workspace
 from tests.conftest import FAST_RETRY
 from tests.robustness.outcomes import Case, check, params
@@ -151,7 +151,7 @@ def _cases() -> list[Case]:
                         f"{read_name}-{change}-after-page-{after}",
                         _healed(read_name, change, after),
                         None,
-                        why="kit.paging: a read that sees the type change reads it again from the start",
+                        why="kit.frames.paging: a read that sees the type change reads it again from the start",
                     )
                 )
             cases.append(
@@ -173,7 +173,7 @@ def _cases() -> list[Case]:
                     f"{read_name}-archive-after-last-active-page",
                     _healed(read_name, "archive", 5),
                     None,
-                    why="kit.paging: a fact sheet served twice (active, then archived) makes the read start over",
+                    why="kit.frames.paging: a fact sheet served twice (active, then archived) makes the read start over",
                 )
             )
     return cases

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.sandbox.metamodel import (
+from kit.leanix.metamodel import (
     DEFAULT_METAMODEL,
     RELATION_BASE_FIELDS,
     FactSheetTypeDef,

@@ -1,6 +1,6 @@
 """Preview a processor configuration offline: what a run would write, warn and delete, as DataFrames.
 
-    >>> from kit.integration.preview import preview
+    >>> from kit.previews.preview import preview
     >>> shown = preview("config.json", "ldif.json", workspace)     # doctest: +SKIP
     >>> shown                                                        # doctest: +SKIP  (summary + tables)
     >>> shown.changes, shown.warnings, shown.deletions              # doctest: +SKIP
@@ -24,7 +24,7 @@ import gc
 import html
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.integration import inputs
 from kit.integration.engine import EngineResult, bind, evaluate
 from kit.integration.engine.export import cell_text, write_xlsx
 from kit.integration.engine.stats import stats_document
@@ -52,6 +53,7 @@ from kit.integration.plan import (
 from kit.integration.removals import Removals, count_removals
 from kit.integration.view import WorkspaceView
 from kit.outputs import atomic_file, check_output_file
+from kit.sources import as_source as as_view
 
 __all__ = ["Preview", "as_view", "load_inputs", "preview"]
 
@@ -83,19 +85,9 @@ _HTML_ROW_LIMIT = 5000
 
 
 def _load(source: Any, kind: str) -> dict[str, Any]:
-    """A validated configuration or LDIF as a plain dict (A's loaders when present, else JSON/paths/dicts)."""
-    try:
-        from kit.integration import inputs
-    except ImportError:  # pragma: no cover - the inputs package is part of the kit
-        inputs = None  # type: ignore[assignment]
-    if inputs is not None:
-        loaded = inputs.load_config(source) if kind == "config" else inputs.load_ldif(source)
-        return loaded.data
-    if isinstance(source, Mapping):
-        return dict(source)
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith("{")):
-        return json.loads(Path(source).read_text(encoding="utf-8"))
-    return json.loads(source)
+    """A validated configuration or LDIF as a plain dict."""
+    loaded = inputs.load_config(source) if kind == "config" else inputs.load_ldif(source)
+    return loaded.data
 
 
 def load_inputs(config: Any, ldif: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -106,25 +98,6 @@ def load_inputs(config: Any, ldif: Any) -> tuple[list[dict[str, Any]], dict[str,
     ]
     data = ldif.data if hasattr(ldif, "data") and not isinstance(ldif, Mapping) else _load(ldif, "ldif")
     return configs, data
-
-
-def as_view(workspace: Any) -> WorkspaceView | None:
-    """A WorkspaceView for what the caller gave: a view, a snapshot, a workspace, or a list of records."""
-    if workspace is None or isinstance(workspace, WorkspaceView):
-        return workspace
-    from kit.integration import views
-
-    kind = type(workspace).__name__
-    if kind == "Snapshot":
-        return views.SnapshotView(workspace)
-    if kind == "Workspace":
-        return views.LiveView(workspace)
-    if isinstance(workspace, Iterable) and not isinstance(workspace, str | bytes | Mapping):
-        return views.NodesView(list(workspace))
-    raise TypeError(
-        "workspace must be a WorkspaceView, a Snapshot, a Workspace or a list of fact sheet records, "
-        f"not {type(workspace).__name__}"
-    )
 
 
 # -- the preview ---------------------------------------------------------------------------------------------

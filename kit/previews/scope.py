@@ -44,8 +44,9 @@ from kit.integration.engine.identifiers import IdentifierTemplate, ScopeTemplate
 from kit.integration.engine.run import config_types
 from kit.integration.engine.values import truthy
 from kit.integration.juel import JuelEvaluationError, Variables
-from kit.integration.preview import as_view, load_inputs, preview
 from kit.integration.removals import Removals
+from kit.previews.preview import load_inputs, preview
+from kit.sources import as_source as as_view
 
 __all__ = ["ScopeCheck", "scope_check"]
 

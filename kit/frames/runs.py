@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit.columns import Column, build_frame, key, path
+from kit.frames.columns import Column, build_frame, key, path
 
 __all__ = ["RunStats", "RunsMixin", "RUN_STATUSES"]
 

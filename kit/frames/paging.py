@@ -34,7 +34,7 @@ __all__ = [
     "read_pages",
 ]
 
-log = logging.getLogger("kit.paging")
+log = logging.getLogger("kit.frames.paging")
 
 READ_ATTEMPTS = 3
 """How many times a type is read from the start before :class:`InconsistentRead` is raised."""

@@ -14,17 +14,17 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kit.frames.paging import READ_ATTEMPTS, REREAD_PAUSE, Pass, archive_passes, read_pages
 from kit.integration.facets import FacetSchema, compile_filter, scope_filter
-from kit.model import SCALARS
-from kit.paging import READ_ATTEMPTS, REREAD_PAUSE, Pass, archive_passes, read_pages
+from kit.leanix.introspection import SCALARS
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from kit.frames.reader import WorkspaceReader as Workspace
     from kit.snapshot import Snapshot
-    from kit.workspace import Workspace
 
-__all__ = ["LiveView", "NodesView", "RecordView", "SnapshotView", "ViewTagResolver", "open_view"]
+__all__ = ["LiveView", "NodesView", "RecordView", "SnapshotView", "ViewTagResolver"]
 
 Record = Mapping[str, Any]
 OTHER_TAGS = "Other tags"
@@ -395,7 +395,7 @@ class LiveView(RecordView):
     Records carry the fields of :attr:`Workspace.model`, lifecycles with phases, external ids, tags,
     subscriptions, relations (with their scalar fields) and completion; documents are not read. A type that
     changes while it is paged through is read again (the workspace's ``read_attempts``, ``reread_pause``),
-    then :class:`~kit.client.InconsistentRead` is raised (see :mod:`kit.paging`).
+    then :class:`~kit.client.InconsistentRead` is raised (see :mod:`kit.frames.paging`).
     """
 
     def __init__(
@@ -588,18 +588,3 @@ def _external_index(records: Iterable[Record]) -> dict[tuple[str, str], Record]:
                 if held is None or (held.get("status") == "ARCHIVED" and rec.get("status") != "ARCHIVED"):
                     index[key] = rec
     return index
-
-
-def open_view(spec: str | None) -> RecordView | None:
-    """The workspace a preview reads, from a notebook parameter or a CLI option.
-
-    ``"live"``: the configured workspace (the embedded sandbox when none is); ``""``, ``"none"`` or ``None``:
-    no workspace (deletions and searches cannot be computed); anything else: a snapshot folder.
-    """
-    import kit
-
-    if spec is None or spec.strip().lower() in ("", "none"):
-        return None
-    if spec.strip().lower() == "live":
-        return LiveView(kit.connect(progress=False))
-    return SnapshotView(kit.load_snapshot(spec))

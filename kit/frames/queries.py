@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kit.columns import LIFECYCLE_PHASES, Column, key, path
-from kit.model import FieldInfo, TypeInfo, UnknownField, WorkspaceModel
+from kit.frames.columns import LIFECYCLE_PHASES, Column, key, path
+from kit.leanix.introspection import FieldInfo, TypeInfo, UnknownField, WorkspaceModel
 
 __all__ = ["FrameQuery", "wide_query", "long_query"]
 

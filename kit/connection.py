@@ -1,0 +1,69 @@
+"""Where lxkit connects: :func:`connect` (a live workspace, or the embedded sandbox when none is configured)
+and :func:`open` (a live workspace, the sandbox or a snapshot folder, by name).
+
+The top of the house: it joins config, the client, the sandbox, workspaces and snapshots, and nothing below
+imports it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kit.client import LeanIXClient, RetryPolicy
+from kit.config import ConfigError, Secret, Settings, load_settings
+from kit.sandbox import SANDBOX_TOKEN, embedded
+from kit.snapshot import Snapshot, load_snapshot
+from kit.workspace import Workspace
+
+__all__ = ["connect", "open"]
+
+
+def connect(
+    host: str | None = None,
+    *,
+    dotenv: str | os.PathLike | None = ".env",
+    sandbox_size: int = 2000,
+    retry: RetryPolicy | None = None,
+    page_size: int = 1000,
+    progress: bool | None = None,
+) -> Workspace:
+    """A :class:`Workspace` for ``host`` (or ``LEANIX_HOST``), authenticated with ``LEANIX_API_TOKEN``.
+
+    The token is only ever read from the environment or the ``.env`` file. With no host configured the
+    embedded sandbox is started (once per process) and used, and the log says so.
+    """
+    env = dict(os.environ)
+    if host is not None:
+        env["LEANIX_HOST"] = host
+    settings = load_settings(env, dotenv)
+    if settings.uses_sandbox:
+        sandbox = embedded(size=sandbox_size)
+        settings = Settings(host=sandbox.url, token=Secret(SANDBOX_TOKEN), workspace=settings.workspace)
+    client = LeanIXClient(settings.host, settings.token, retry=retry)
+    client.tokens.bearer()  # fail fast: a wrong token or an unreachable host is reported here, once
+    wanted = settings.workspace
+    if wanted and wanted not in (client.workspace_name, client.workspace_id):
+        client.close()
+        raise ConfigError(
+            f"LEANIX_WORKSPACE is {wanted!r}, but the API token belongs to workspace "
+            f"{client.workspace_name!r} ({client.workspace_id}). Use that workspace's token, or fix LEANIX_WORKSPACE."
+        )
+    return Workspace(client, page_size=page_size, progress=progress)
+
+
+def open(spec: str | os.PathLike[str] | None) -> Workspace | Snapshot | None:  # noqa: A001 - kit.open, like io.open
+    """What a notebook parameter or CLI option names: ``"live"`` the configured workspace (the embedded
+    sandbox when none is configured), ``"sandbox"`` the embedded sandbox whatever is configured, ``""``,
+    ``"none"`` or None no workspace, anything else a snapshot folder."""
+    if spec is None:
+        return None
+    word = os.fspath(spec).strip()
+    if word.lower() in ("", "none"):
+        return None
+    if word.lower() == "live":
+        return connect(progress=False)
+    if word.lower() == "sandbox":
+        sandbox = embedded()
+        client = LeanIXClient(sandbox.url, Secret(SANDBOX_TOKEN))
+        return Workspace(client, progress=False)
+    return load_snapshot(word)
