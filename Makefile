@@ -1,6 +1,7 @@
 # lxkit: two commands do all set-up on a fresh machine with Python 3.11+.
 #   make demo   create .venv, install, run the main job on the embedded sandbox
 #   make test   same set-up, then the test suite
+#   make lint   ruff (style), mypy (types), lint-imports (the layer contracts in .importlinter)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -24,6 +25,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kit tests benchmarks
 	$(VENV)/bin/ruff format --check kit tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) benchmarks/fetch.py

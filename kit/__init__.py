@@ -3,6 +3,8 @@
 >>> import kit
 >>> ws = kit.connect()                    # LEANIX_HOST/LEANIX_API_TOKEN, or the embedded sandbox
 >>> apps = ws.factsheets("Application")   # doctest: +SKIP
+
+Every error class the kit raises on purpose is exported here; ``kit/errors.py`` draws their tree.
 """
 
 from __future__ import annotations
@@ -10,40 +12,64 @@ from __future__ import annotations
 from kit._version import __version__ as __version__
 from kit.client import (
     AuthenticationError,
+    BadRequest,
     ConnectionFailed,
     FieldPermissionError,
     GraphQLError,
     InconsistentRead,
     LeanIXClient,
     LeanIXError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
     RetryPolicy,
+    ServerError,
     TLSError,
 )
 from kit.config import ConfigError, Secret, Settings, load_settings
 from kit.connection import connect, open
 from kit.errors import LxkitError
-from kit.iapi_runs import DeletionsNotConfirmed, RunResult
+from kit.iapi_runs import DeletionsNotConfirmed, RunResult, RunTimeout
+from kit.integration.deletion import DeletionScopeError
+from kit.integration.engine import BindingError, ConfigurationError, EngineError
+from kit.integration.facets import FacetError
 from kit.integration.inputs import InputError, load_config, load_ldif
-from kit.integration.juel import JuelError, evaluate
+from kit.integration.juel import (
+    JuelError,
+    JuelEvaluationError,
+    JuelSyntaxError,
+    RegexTimeout,
+    evaluate,
+)
 from kit.integration.lint import lint
 from kit.integration.removals import Removals
-from kit.leanix.introspection import UnknownFactSheetType, UnknownField
+from kit.leanix import MetaModelError, UnknownFactSheetType, UnknownField
 from kit.outputs import OutputError
 from kit.previews.preview import Preview, preview
 from kit.previews.scope import scope_check
+from kit.reports.errors import NotebookNotFound, ParameterError, ReportError, ReportFailed
+from kit.sandbox import SandboxError
+from kit.sandbox.store import StoreError
 from kit.snapshot import Snapshot, SnapshotError, load_snapshot
+from kit.sources import RecordShapeError
 from kit.workspace import DeniedFieldsWarning, Workspace
 
 __all__ = [
-    "Removals",
-    "OutputError",
-    "TLSError",
-    "InconsistentRead",
-    "AuthenticationError",
-    "DeletionsNotConfirmed",
-    "InputError",
-    "JuelError",
+    # connecting and reading
+    "DeniedFieldsWarning",
+    "LeanIXClient",
+    "RetryPolicy",
+    "Secret",
+    "Settings",
+    "Snapshot",
+    "Workspace",
+    "connect",
+    "load_settings",
+    "load_snapshot",
+    "open",
+    # the Integration API, offline and live
     "Preview",
+    "Removals",
     "RunResult",
     "evaluate",
     "lint",
@@ -51,24 +77,43 @@ __all__ = [
     "load_ldif",
     "preview",
     "scope_check",
-    "ConfigError",
-    "ConnectionFailed",
-    "DeniedFieldsWarning",
-    "FieldPermissionError",
-    "GraphQLError",
-    "LeanIXClient",
-    "LeanIXError",
+    # errors, in the order of the tree in kit/errors.py
     "LxkitError",
-    "RetryPolicy",
-    "Secret",
-    "Settings",
-    "Snapshot",
-    "SnapshotError",
+    "ConfigError",
+    "LeanIXError",
+    "AuthenticationError",
+    "PermissionDenied",
+    "NotFound",
+    "BadRequest",
+    "RateLimited",
+    "ServerError",
+    "ConnectionFailed",
+    "TLSError",
+    "GraphQLError",
+    "FieldPermissionError",
+    "InconsistentRead",
+    "RunTimeout",
+    "MetaModelError",
     "UnknownFactSheetType",
     "UnknownField",
-    "Workspace",
-    "connect",
-    "open",
-    "load_settings",
-    "load_snapshot",
+    "RecordShapeError",
+    "SnapshotError",
+    "OutputError",
+    "InputError",
+    "JuelError",
+    "JuelSyntaxError",
+    "JuelEvaluationError",
+    "RegexTimeout",
+    "EngineError",
+    "BindingError",
+    "ConfigurationError",
+    "FacetError",
+    "DeletionScopeError",
+    "DeletionsNotConfirmed",
+    "ReportError",
+    "ParameterError",
+    "ReportFailed",
+    "NotebookNotFound",
+    "SandboxError",
+    "StoreError",
 ]

@@ -9,8 +9,14 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kit.errors import LxkitError
+
+if TYPE_CHECKING:  # the commands import what they use when they run (a quick --help)
+    from kit.integration.removals import Removals
+    from kit.snapshot import Snapshot
+    from kit.workspace import Workspace
 
 __all__ = ["main"]
 
@@ -42,7 +48,7 @@ def _demo(args: argparse.Namespace) -> int:
     samples = Path(__file__).resolve().parents[1] / "data"
     config, ldif = samples / "processors" / "starter.json", samples / "ldif" / "starter.json"
     if config.is_file() and ldif.is_file():
-        from kit.sources.views import LiveView
+        from kit.sources import LiveView
 
         root = samples.parent
         print(f"\nPreview of {config.relative_to(root)} with {ldif.relative_to(root)} (nothing is written):")
@@ -54,7 +60,8 @@ def _demo(args: argparse.Namespace) -> int:
         largest = sorted(counts, key=lambda name: -counts[name])[:5]
         parameters = {"snapshot": str(path.resolve()), "types": largest}
         record = run_report("explore", parameters, out=Path(args.out) / "reports")
-        print(f"Report written to {record.html_path.resolve()} ({record.duration_seconds:.1f} s)")
+        written = record.html_path or record.notebook_path  # html_path is None only when html=False
+        print(f"Report written to {written.resolve()} ({record.duration_seconds:.1f} s)")
     return 0
 
 
@@ -97,7 +104,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _workspace_view(args: argparse.Namespace):
+def _workspace_view(args: argparse.Namespace) -> Workspace | Snapshot | None:
     """The workspace a preview reads: a snapshot, the live workspace (or sandbox), or none."""
     import kit
 
@@ -137,7 +144,7 @@ def _scope(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_removals(removals, limit: int = 50) -> None:
+def _print_removals(removals: Removals | None, limit: int = 50) -> None:
     """What a real run would archive or delete, one line per item (the first ``limit``), after a summary."""
     if removals is None or not removals.total:
         return

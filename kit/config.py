@@ -16,11 +16,13 @@ import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 from kit.errors import LxkitError
+from kit.utf8 import NotUtf8, decode_utf8
 
 __all__ = [
     "ConfigError",
@@ -73,7 +75,7 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
-    def __reduce__(self):  # pragma: no cover - pickling a secret is always a mistake
+    def __reduce__(self) -> NoReturn:  # pragma: no cover - pickling a secret is always a mistake
         raise TypeError("a Secret cannot be pickled")
 
 
@@ -270,14 +272,15 @@ def read_dotenv(path: str | os.PathLike) -> dict[str, str]:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ConfigError(f"The settings file {name!r} is saved as UTF-16. Save it as UTF-8 (without BOM).")
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return decode_utf8(raw)
+    except NotUtf8 as problem:
+        if problem.utf16:
+            raise ConfigError(
+                f"The settings file {name!r} is saved as UTF-16. Save it as UTF-8 (without BOM)."
+            ) from None
         raise ConfigError(
-            f"The settings file {name!r} is not UTF-8 text: byte {exc.start} (line {line}, byte {column} of "
-            "the line) cannot be decoded. Save the file as UTF-8 (most editors: 'Save with encoding')."
+            f"The settings file {name!r} is not UTF-8 text: byte {problem.offset} (line {problem.line}, byte "
+            f"{problem.column} of the line) cannot be decoded. Save the file as UTF-8 (most editors: 'Save "
+            "with encoding')."
         ) from None

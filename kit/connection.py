@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from kit.client import LeanIXClient, RetryPolicy
-from kit.config import ConfigError, Secret, Settings, load_settings
+from kit.config import ConfigError, Secret, load_settings
 from kit.sandbox import SANDBOX_TOKEN, embedded
 from kit.snapshot import Snapshot, load_snapshot
 from kit.workspace import Workspace
@@ -36,10 +36,11 @@ def connect(
     if host is not None:
         env["LEANIX_HOST"] = host
     settings = load_settings(env, dotenv)
-    if settings.uses_sandbox:
+    if settings.host is not None and settings.token is not None:
+        client = LeanIXClient(settings.host, settings.token, retry=retry)
+    else:  # no host configured (load_settings never returns a host without a token)
         sandbox = embedded(size=sandbox_size)
-        settings = Settings(host=sandbox.url, token=Secret(SANDBOX_TOKEN), workspace=settings.workspace)
-    client = LeanIXClient(settings.host, settings.token, retry=retry)
+        client = LeanIXClient(sandbox.url, Secret(SANDBOX_TOKEN), retry=retry)
     client.tokens.bearer()  # fail fast: a wrong token or an unreachable host is reported here, once
     wanted = settings.workspace
     if wanted and wanted not in (client.workspace_name, client.workspace_id):

@@ -1,34 +1,48 @@
-"""The root of every error lxkit raises on purpose.
+"""The root of every error lxkit raises on purpose, and the map of all of them.
 
 Each subsystem subclasses :class:`LxkitError`, so a caller can catch everything the kit reports with one
-``except`` while the message still says what went wrong, where, and what to do about it. The whole tree
-(names in ``kit.__all__`` are exported from ``kit``; the others from the module named):
+``except`` while the message still says what went wrong, where, and what to do about it. Every class below
+is exported from ``kit`` (``kit.NotFound``, ``kit.JuelSyntaxError``, ...); the module that defines it is
+named in brackets. ``tests/test_error_map.py`` checks that this tree, the classes and the README agree.
 
     LxkitError
-    ├── ConfigError ............... settings, .env, LEANIX_HOST/LEANIX_API_TOKEN (kit.config)
-    ├── LeanIXError ............... what a workspace answered, or did not (kit.client)
-    │   ├── AuthenticationError, PermissionDenied, NotFound, BadRequest, RateLimited, ServerError
-    │   ├── ConnectionFailed
-    │   │   └── TLSError .......... untrusted certificate, wrong host name, https against http (not retried)
-    │   ├── GraphQLError
-    │   │   └── FieldPermissionError
-    │   ├── InconsistentRead ...... the type kept changing while it was read page by page
-    │   └── RunTimeout ............ an Integration API run did not end in time (kit.iapi_runs)
-    ├── UnknownFactSheetType, UnknownField (kit.leanix.introspection)
-    ├── SnapshotError ............. a snapshot folder that is missing, corrupt, altered, or may not be replaced
-    ├── OutputError ............... a file the kit was asked to write cannot be written there (kit.outputs)
-    ├── InputError ................ LDIF, processor configuration or mappings: every problem with path, line, column
-    ├── JuelError ................. JUEL expressions (kit.integration.juel)
+    ├── ConfigError ................ settings, .env, LEANIX_HOST/LEANIX_API_TOKEN [kit.config]
+    ├── LeanIXError ................ what a workspace answered, or did not [kit.client]
+    │   ├── AuthenticationError .... HTTP 401: the API token or a fresh access token was refused
+    │   ├── PermissionDenied ....... HTTP 403
+    │   ├── NotFound ............... HTTP 404: no such endpoint or object
+    │   ├── BadRequest ............. HTTP 400 or 422
+    │   ├── RateLimited ............ HTTP 429 after the retries were used up
+    │   ├── ServerError ............ HTTP 5xx after the retries were used up
+    │   ├── ConnectionFailed ....... the host could not be reached, or kept dropping the connection
+    │   │   └── TLSError ........... untrusted certificate, wrong host name, https against http (not retried)
+    │   ├── GraphQLError ........... an answer with errors[]
+    │   │   └── FieldPermissionError  fields the token's user may not read
+    │   ├── InconsistentRead ....... the type kept changing while it was read page by page
+    │   └── RunTimeout ............. an Integration API run did not end in time [kit.iapi_runs]
+    ├── MetaModelError ............. an inconsistent meta model, or a malformed JSON form of one [kit.leanix]
+    │   ├── UnknownFactSheetType ... a type the workspace does not have (with a close-match hint)
+    │   └── UnknownField ........... a field or relation a type does not have
+    ├── RecordShapeError ........... a hand-made fact sheet record not in the documented shape [kit.sources]
+    ├── SnapshotError .............. a snapshot missing, corrupt or altered; a refused target [kit.snapshot]
+    ├── OutputError ................ a file the kit was asked to write cannot be written there [kit.outputs]
+    ├── InputError ................. LDIF, processor configuration, mappings [kit.integration.inputs]
+    ├── JuelError .................. JUEL expressions [kit.integration.juel]
     │   ├── JuelSyntaxError
     │   └── JuelEvaluationError
-    │       └── RegexTimeout ...... a user's regular expression ran past its time budget
-    ├── EngineError ............... BindingError, ConfigurationError (kit.integration.engine)
-    ├── FacetError, DeletionScopeError (kit.integration.facets, kit.integration.deletion)
-    ├── DeletionsNotConfirmed ..... a real run would archive or delete, and the count was not confirmed
-    ├── ReportError ............... report targets and parameters, before a kernel starts (kit.reports)
+    │       └── RegexTimeout ....... a user's regular expression ran past its time budget
+    ├── EngineError ................ the offline Integration API engine [kit.integration.engine]
+    │   ├── BindingError ........... the LDIF binds to none of the processor configurations
+    │   └── ConfigurationError ..... a processor configuration the engine cannot compile
+    ├── FacetError ................. a facet key the workspace does not have [kit.integration.facets]
+    ├── DeletionScopeError ......... a deletion scope that cannot be read at all [kit.integration.deletion]
+    ├── DeletionsNotConfirmed ...... a real run would archive or delete an unconfirmed count [kit.iapi_runs]
+    ├── ReportError ................ report targets and parameters, before a kernel starts [kit.reports]
     │   └── ParameterError
-    ├── ReportFailed, NotebookNotFound (kit.reports)
-    └── SandboxError, StoreError, MetaModelError (kit.sandbox)
+    ├── ReportFailed ............... the notebook raised; the record says where [kit.reports]
+    ├── NotebookNotFound ........... no notebook of that name or path [kit.reports]
+    ├── SandboxError ............... a setting out of range, or a server that cannot start [kit.sandbox]
+    └── StoreError ................. an unknown object, or a broken consistency rule [kit.sandbox.store]
 """
 
 from __future__ import annotations

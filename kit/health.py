@@ -39,7 +39,7 @@ HEALTH_COLUMNS = (
 )
 _NEEDED = ("name", "runId", "status", "createdAt", "duration")
 _WARNING_KEYS = ("status", "category", "processorName")
-_STATUS_DTYPE = pd.CategoricalDtype(STATUSES, ordered=True)
+_STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES), ordered=True)
 
 Moment = pd.Timestamp | datetime | str | None
 
@@ -178,16 +178,18 @@ def alerts(
         return empty[columns]
     too_often = health["failure_rate"] > max_failure_rate
     in_a_row = health["consecutive_failures"] >= max_consecutive_failures
-    breaching = health[(too_often | in_a_row).to_numpy(dtype=bool)].copy()
+    breach = (too_often | in_a_row).to_numpy(dtype=bool)
+    breaching = health[breach].copy()
     reasons = []
-    for name, row in breaching.iterrows():
+    rows = zip(too_often[breach], in_a_row[breach], breaching.iterrows(), strict=True)
+    for failing_often, failing_in_a_row, (_, row) in rows:
         parts = []
-        if too_often[name]:
+        if failing_often:
             parts.append(
                 f"failed {row['errors']} of {row['runs']} runs ({_percent(row['failure_rate'])}, "
                 f"above {_percent(max_failure_rate)})"
             )
-        if in_a_row[name]:
+        if failing_in_a_row:
             parts.append(
                 f"last {row['consecutive_failures']} runs failed in a row "
                 f"(alert from {max_consecutive_failures})"

@@ -24,7 +24,7 @@ from kit.client import LeanIXError
 from kit.errors import LxkitError
 from kit.integration.inputs import load_config, load_ldif
 from kit.previews.preview import preview
-from kit.sources.views import LiveView
+from kit.sources import LiveView
 
 if TYPE_CHECKING:
     from kit.frames.reader import WorkspaceReader as Workspace
@@ -93,7 +93,9 @@ def _compare(
     """Predicted next to reported: content items (in all and per processor), warnings (in all and per
     processor, by index and name as processor names need not be unique), deleted objects. Fact sheet creates
     and updates are not compared: LeanIX's run stats do not report them (reference §4.2)."""
-    rows = [("processed content items", _content_count(ldif), progress.get("processedContentCount"))]
+    rows: list[tuple[str, Any, Any]] = [
+        ("processed content items", _content_count(ldif), progress.get("processedContentCount"))
+    ]
     if preview is not None:
         predicted_stats = {p["processorIndex"]: p for p in preview.stats.get("processorStatistics") or ()}
         reported_stats = {

@@ -79,14 +79,13 @@ def overview(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None
             return frame[name] if name in frame.columns else None
 
         status, seal, life, updated = col("status"), col("qualitySeal"), col("lifecycle"), col("updatedAt")
+        description = col("description")
         rows.append(
             {
                 "type": type_name,
                 "fact_sheets": n,
                 "archived": int((status == "ARCHIVED").sum()) if status is not None else pd.NA,
-                "no_description": share(
-                    _missing(col("description")) if col("description") is not None else None
-                ),
+                "no_description": share(_missing(description) if description is not None else None),
                 "mean_completion": float(frame["completion"].mean())
                 if "completion" in frame.columns and n
                 else pd.NA,

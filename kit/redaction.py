@@ -24,6 +24,7 @@ import os
 import re
 import string
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["ACCESS_TOKEN", "API_TOKEN", "REDACTED", "Redactor"]
@@ -176,7 +177,14 @@ class Redactor:
             text = self._replace_runs(text, counts, _PCT, _PCT_CHARS, self._percent_kind)
         return self._replace_runs(text, counts, self._markers, _B64_CHARS, self._base64_kind)
 
-    def _replace_runs(self, text, counts, pattern, chars, kind_of) -> str:
+    def _replace_runs(
+        self,
+        text: str,
+        counts: Counter[str],
+        pattern: re.Pattern[str],
+        chars: frozenset[str],
+        kind_of: Callable[[str], str | None],
+    ) -> str:
         """Replace each run of ``chars`` around a ``pattern`` hit whose content ``kind_of`` says is secret."""
         spans: list[tuple[int, int, str]] = []
         seen_until = -1

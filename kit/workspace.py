@@ -8,25 +8,19 @@ import it: they take a :class:`~kit.frames.reader.WorkspaceReader`.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from kit.frames.reader import DeniedFieldsWarning, WorkspaceReader
 from kit.iapi_runs import RunResult, run_integration
-from kit.snapshot import Snapshot, write_snapshot
+from kit.snapshot import write_snapshot
 
 __all__ = ["DeniedFieldsWarning", "Workspace"]
 
 
 class Workspace(WorkspaceReader):
-    """One workspace, reached through a :class:`~kit.client.LeanIXClient`.
-
-    Frames share column names with the GraphQL API (``businessCriticality``, ``lifecycle`` …); type, status
-    and single-select columns are categoricals in the workspace's own order, timestamps are UTC datetimes.
-
-    A type whose fact sheets change while it is paged through is read again from the start, up to
-    ``read_attempts`` times ``reread_pause`` seconds apart, then :class:`~kit.client.InconsistentRead` is
-    raised (see :mod:`kit.frames.paging`).
-    """
+    """One workspace: what :class:`~kit.frames.reader.WorkspaceReader` reads (frames, the model, runs and the
+    sync log), plus :meth:`run` and :meth:`snapshot`."""
 
     # -- Integration API runs -------------------------------------------------------------------------------
     def run(
@@ -60,7 +54,8 @@ class Workspace(WorkspaceReader):
     # -- snapshots ------------------------------------------------------------------------------------------
     def snapshot(
         self, directory: str | os.PathLike[str], types: list[str] | None = None, overwrite: bool = False
-    ) -> Snapshot:
+    ) -> Path:
         """Write every frame (fact sheets per type, relations, tags, lifecycles, subscriptions, runs) as
-        Parquet plus a manifest; read it back offline with :func:`kit.load_snapshot`."""
+        Parquet plus a manifest and return the folder's path; read it back offline with
+        :func:`kit.load_snapshot`."""
         return write_snapshot(self, directory, types=types, overwrite=overwrite)

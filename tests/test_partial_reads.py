@@ -22,7 +22,7 @@ from kit.config import Secret
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.sandbox.graphql_api import PageServed
 from kit.sandbox.store import Store
-from kit.sources.views import LiveView
+from kit.sources import LiveView
 from kit.workspace import Workspace
 from tests.conftest import FAST_RETRY
 
@@ -328,7 +328,7 @@ def test_snapshot_heals_a_change_once(world, tmp_path) -> None:
 def test_live_view_heals_a_change_once(world) -> None:
     server, churn, ws = world
     churn.set(archive(30), {2})
-    records = LiveView(ws, types=["Project"], page_size=PAGE_SIZE).factsheets("Project")
+    records = LiveView(ws, types=["Project"], page_size=PAGE_SIZE).records("Project")
     # active and archived: 371 + 30
     assert len(records) == 401
     assert len({r["id"] for r in records}) == 401
@@ -340,7 +340,7 @@ def test_live_view_raises_when_the_type_never_holds_still(world) -> None:
     server, churn, ws = world
     churn.set(create(1), None, times=None)
     with pytest.raises(InconsistentRead) as caught:
-        LiveView(ws, types=["Project"], page_size=PAGE_SIZE).factsheets("Project")
+        LiveView(ws, types=["Project"], page_size=PAGE_SIZE).records("Project")
     message = str(caught.value)
     assert "Could not read the Project fact sheets consistently" in message
     assert "attempt 1: totalCount moved from 401 to 402 after page 1" in message

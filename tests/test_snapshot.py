@@ -47,7 +47,7 @@ def test_snapshot_gives_the_same_frames_back(snapshot_dir):
         snap.relations("Application", "relApplicationToITComponent"),
         ws.relations("Application", "relApplicationToITComponent", include_archived=True),
     )
-    everything = snap.relations()
+    everything = snap.relations(include_archived=True)
     assert len(everything) == snap.manifest["rows"]["relations"]
     assert set(everything["relation"]) >= {"relApplicationToITComponent", "relToParent"}
     assert len(snap.runs()) == len(ws.runs())

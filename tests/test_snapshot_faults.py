@@ -99,8 +99,9 @@ def _assert_whole(snap: kit.Snapshot, types: list[str], counts: dict[str, int]) 
         assert len(snap.factsheets(type_name, include_archived=True)) == counts[type_name]
     rows = snap.manifest["rows"]
     assert len(snap.runs()) == rows["runs"] > 0
-    assert len(snap.relations()) == rows["relations"]
-    assert len(snap.tags()) == rows["tags"] and len(snap.subscriptions()) == rows["subscriptions"]
+    assert len(snap.relations(include_archived=True)) == rows["relations"]
+    assert len(snap.tags(include_archived=True)) == rows["tags"]
+    assert len(snap.subscriptions(include_archived=True)) == rows["subscriptions"]
 
 
 def _old_or_new(target: Path, counts: dict[str, int]) -> list[str]:

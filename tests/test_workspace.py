@@ -9,7 +9,8 @@ import pytest
 
 from kit.frames.columns import STRING
 from kit.frames.queries import BASE
-from kit.leanix.introspection import UnknownFactSheetType, UnknownField
+from kit.integration.engine import FieldModel
+from kit.leanix import UnknownFactSheetType, UnknownField
 from kit.workspace import DeniedFieldsWarning
 
 
@@ -59,10 +60,23 @@ def test_fields_selects_columns_and_custom_fields_come_by_introspection(ws):
     frame = ws.factsheets("Application", fields=["businessCriticality", "alias"])
     assert list(frame.columns) == [*BASE, "businessCriticality", "alias"]
     listed = ws.fields("Application").set_index("field")
-    assert listed.loc["businessCriticality", "kind"] == "enum"
-    assert listed.loc["relApplicationToITComponent", "kind"] == "relation"
+    assert listed.loc["businessCriticality", "kind"] == "SINGLE_SELECT"
+    assert listed.loc["businessCriticality", "values"] == [
+        "administrativeService",
+        "businessOperational",
+        "businessCritical",
+        "missionCritical",
+    ]
+    assert listed.loc["relApplicationToITComponent", "kind"] == "RELATION"
+    assert listed.loc["relApplicationToITComponent", "graphqlType"] == "ITComponent"
     assert "costTotalAnnual" in listed.loc["relApplicationToITComponent", "relationFields"]
-    assert listed.loc["lifecycle", "kind"] == "lifecycle"
+    assert listed.loc["lifecycle", "kind"] == "LIFECYCLE"
+    assert listed.loc["externalId", "kind"] == "EXTERNALID"
+    assert (
+        listed.loc["numberOfUsers", "kind"] == "INTEGER"
+        and listed.loc["numberOfUsers", "graphqlType"] == "Int"
+    )
+    assert listed.loc["goLiveDate", "kind"] == "DATE" and listed.loc["name", "kind"] == "STRING"
 
 
 def test_unknown_type_and_field_get_clear_errors(ws):
@@ -166,3 +180,26 @@ def test_progress_bar_counts_to_total_when_asked(sandbox, client, capsys):
     total = len(active(sandbox.store, "Application"))
     err = capsys.readouterr().err
     assert f"0/{total} " in err and "Application" in err  # the bar is sized from totalCount
+
+
+class _ModelOnlyView:
+    """A view with the workspace's meta model whose records must never be read for kinds."""
+
+    def __init__(self, metamodel):
+        self.metamodel = metamodel
+
+    def records(self, type=None):  # noqa: A002
+        raise AssertionError("kinds must come from the meta model, not from records")
+
+
+def test_the_engine_takes_kinds_from_ws_model(ws):
+    model = FieldModel(None, _ModelOnlyView(ws.model))
+    crit = model.lookup("Application", "businessCriticality")
+    assert crit.kind == "SINGLE_SELECT" and crit.allowed[-1] == "missionCritical"
+    assert model.lookup("DataObject", "personalData").multi
+    assert model.lookup("Application", "colour") == "Field 'colour' does not exist for type Application"
+    assert model.relation_ends("relInterfaceToProviderApplication") == (
+        "Interface",
+        "Application",
+        "relProviderApplicationToInterface",
+    )

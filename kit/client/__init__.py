@@ -1,4 +1,8 @@
-"""HTTP access to SAP LeanIX: token exchange, retries, GraphQL, REST and typed errors (no pandas)."""
+"""HTTP access to SAP LeanIX: token exchange, retries, GraphQL, REST and typed errors (no pandas).
+
+May import: ``kit.config``, ``kit.redaction``, ``kit.errors``, requests and urllib3. Never the sandbox: to the
+client it is just another LeanIX, reached over loopback HTTP.
+"""
 
 from kit.client._auth import TokenManager, decode_jwt_claims
 from kit.client._client import LeanIXClient, is_mutation

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 import requests
-from graphql import GraphQLSyntaxError, OperationType, parse
+from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
 
 from kit.client._auth import TOKEN_PATH, TokenManager
 from kit.client._errors import AuthenticationError, FieldPermissionError, GraphQLError, LeanIXError
@@ -143,8 +143,13 @@ class LeanIXClient:
         return self.request("GET", path, params=params)
 
     def post(
-        self, path: str, json: object = None, params: Mapping[str, Any] | None = None, *, idempotent=False
-    ):
+        self,
+        path: str,
+        json: object = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        idempotent: bool = False,
+    ) -> Any:
         return self.request("POST", path, params=params, json=json, idempotent=idempotent)
 
     def put(self, path: str, json: object = None, params: Mapping[str, Any] | None = None) -> Any:
@@ -207,7 +212,7 @@ def is_mutation(query: str, operation_name: str | None = None) -> bool:
         document = parse(query, no_location=True)
     except GraphQLSyntaxError:
         return False  # the server will report the syntax error; nothing runs, so retrying is harmless
-    operations = [d for d in document.definitions if hasattr(d, "operation")]
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name:
         operations = [d for d in operations if d.name and d.name.value == operation_name] or operations
     return bool(operations) and operations[0].operation == OperationType.MUTATION

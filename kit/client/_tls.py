@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import os
 import ssl
+from types import TracebackType
+from typing import Self
 from urllib.parse import urlsplit
 
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
+from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import MaxRetryError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 __all__ = ["FinalTLSRetry", "ca_bundle_problem", "describe", "final_tls_error"]
@@ -87,9 +91,18 @@ def final_tls_error(exc: BaseException | None) -> ssl.SSLError | None:
 class FinalTLSRetry(Retry):
     """urllib3's :class:`Retry`, except that a TLS failure that cannot go away ends the retries at once."""
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
         if error is not None and final_tls_error(error) is not None:
-            raise MaxRetryError(_pool, url, error) from error
+            # urllib3's own increment() passes the pool the same way: None only for a Retry used outside a pool
+            raise MaxRetryError(_pool, url, error) from error  # type: ignore[arg-type]
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 

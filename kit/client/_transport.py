@@ -38,13 +38,17 @@ class RetryPolicy:
     backoff_factor: float = 0.5
     backoff_max: float = 30.0
     backoff_jitter: float = 0.5
-    retry_after_max: float = 300.0
+    retry_after_max: int = 300  # seconds; Retry-After carries whole seconds
     connect_attempts: int = 3
 
     def retry(self, idempotent: bool) -> Retry:
-        common = dict(
+        repeats = self.attempts if idempotent else 0
+        return FinalTLSRetry(
             total=self.attempts,
             connect=self.connect_attempts,
+            read=repeats,
+            other=repeats,
+            status_forcelist=(429, 502, 503, 504) if idempotent else (429,),
             backoff_factor=self.backoff_factor,
             backoff_max=self.backoff_max,
             backoff_jitter=self.backoff_jitter,
@@ -55,11 +59,6 @@ class RetryPolicy:
             raise_on_redirect=False,
             redirect=0,
         )
-        if idempotent:
-            return FinalTLSRetry(
-                read=self.attempts, other=self.attempts, status_forcelist=(429, 502, 503, 504), **common
-            )
-        return FinalTLSRetry(read=0, other=0, status_forcelist=(429,), **common)
 
 
 class Transport:
@@ -122,7 +121,15 @@ class Transport:
         adapter = self._repeatable if idempotent else self._once
         started = time.perf_counter()
         try:
-            response = adapter.send(prepared, timeout=self.timeout, **settings)
+            response = adapter.send(
+                prepared,
+                stream=settings["stream"],
+                timeout=self.timeout,
+                # a session with verify=None: requests' adapter then verifies nothing; keep that meaning
+                verify=False if settings["verify"] is None else settings["verify"],
+                cert=settings["cert"],
+                proxies=settings["proxies"],
+            )
         except requests.exceptions.ConnectionError as exc:
             tls = final_tls_error(exc)
             if tls is not None:

@@ -17,12 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Column", "FrameBuilder", "build_frame", "key", "path", "STRING", "LIFECYCLE_PHASES"]
+__all__ = ["Column", "FrameBuilder", "build_frame", "key", "path", "STRING"]
 
 STRING = pd.StringDtype("pyarrow")
-LIFECYCLE_PHASES = ("plan", "phaseIn", "active", "phaseOut", "endOfLife")
 _UTC = pa.timestamp("us", tz="UTC")
-_NULLABLE = {
+_NULLABLE: dict[str, tuple[Any, Any]] = {  # dtype name -> (pandas dtype with __from_arrow__, Arrow type)
     "Int64": (pd.Int64Dtype(), pa.int64()),
     "Float64": (pd.Float64Dtype(), pa.float64()),
     "boolean": (pd.BooleanDtype(), pa.bool_()),
@@ -184,7 +183,7 @@ class _Categories:
             order[-1] = -1
             codes = order[codes]
             self.known = [*self.known[: self.declared], *(self.known[i] for i in extras)]
-        return pd.Categorical.from_codes(codes, categories=self.known, ordered=ordered)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(self.known), ordered=ordered)
 
 
 def _chunk(values: list[Any] | pa.Array, dtype: str) -> Any:
@@ -195,7 +194,7 @@ def _chunk(values: list[Any] | pa.Array, dtype: str) -> Any:
         try:
             return pc.cast(values if arrow else pa.array(values, type=pa.string()), _UTC)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # dates without a zone, mixed forms: pandas parses them
-            values = values.to_pylist() if arrow else values
+            values = values.to_pylist() if isinstance(values, pa.Array) else values
             parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
             return pa.array(parsed.dt.as_unit("us"), type=_UTC)
     if dtype == "timedelta":

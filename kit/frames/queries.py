@@ -1,27 +1,26 @@
-"""GraphQL selections and column declarations for fact sheet frames (wide and long)."""
+"""GraphQL selections and column declarations for fact sheet frames (wide and long), read from the meta model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kit.frames.columns import LIFECYCLE_PHASES, Column, key, path
-from kit.leanix.introspection import FieldInfo, TypeInfo, UnknownField, WorkspaceModel
+from kit.frames.columns import Column, key, path
+from kit.leanix import FieldDef, FieldKind, MetaModel, RelationDef, UnknownField
+from kit.leanix.constants import DATETIME_FIELDS, SUBSCRIPTION_TYPES
 
-__all__ = ["FrameQuery", "wide_query", "long_query"]
+__all__ = ["BASE", "FrameQuery", "long_query", "wide_query"]
 
+_K = FieldKind
 _DTYPES = {
-    "String": "string",
-    "ID": "string",
-    "Int": "Int64",
-    "Long": "Int64",
-    "Float": "Float64",
-    "Double": "Float64",
-    "Boolean": "boolean",
-    "Date": "datetime",
-    "DateTime": "datetime",
+    _K.STRING: "string",
+    _K.INTEGER: "Int64",
+    _K.DOUBLE: "Float64",
+    _K.BOOLEAN: "boolean",
+    _K.EXTERNALID: "string",
 }
+_DATE_TYPES = {"Date", "DateTime"}
 
-# Base columns every fact sheet frame starts with, in this order (those the workspace has).
+# Base columns every fact sheet frame starts with, in this order.
 BASE = (
     "id",
     "name",
@@ -37,8 +36,9 @@ BASE = (
     "createdAt",
     "updatedAt",
 )
-DATETIME_FIELDS = {"createdAt", "updatedAt"}
-NOT_WIDE = {"tags", "subscriptions", "relation", "object"}
+NOT_WIDE = {_K.OBJECT, _K.LOCATION}
+_UNORDERED_CATEGORIES = {"status", "qualitySeal", "lxState"}
+_RELATION_BASE = ("activeFrom", "activeUntil", "description")
 
 
 @dataclass(frozen=True)
@@ -50,65 +50,74 @@ class FrameQuery:
     fields: tuple[str, ...]
 
 
-def _column(model: WorkspaceModel, info: FieldInfo) -> tuple[str, Column]:
+def _dtype(field: FieldDef) -> str:
+    """The frame dtype of a plain value of this field."""
+    if field.name in DATETIME_FIELDS or (field.kind is _K.DATE and field.graphql_type in _DATE_TYPES):
+        return "datetime"
+    return _DTYPES.get(field.kind, "string" if field.kind is _K.DATE else "object")
+
+
+def _column(model: MetaModel, field: FieldDef) -> tuple[str, Column]:
     """(GraphQL selection, column) for one wide-frame field."""
-    name = info.name
+    name = field.name
     if name == "type":
-        return name, Column(name, key(name), "category", tuple(model.type_names))
-    if info.kind == "enum":
-        return name, Column(name, key(name), "category", info.values, ordered=True)
-    if info.kind == "lifecycle":
-        return f"{name} {{ asString }}", Column(
-            name, path(name, "asString"), "category", LIFECYCLE_PHASES, True
-        )
-    if info.kind == "externalId":
-        return f"{name} {{ externalId }}", Column(name, path(name, "externalId"))
-    if info.kind == "completion":
+        return name, Column(name, key(name), "category", model.type_names)
+    if name == "category":
+        return name, Column(name, key(name), "string")
+    if name == "completion":
         return f"{name} {{ completion }}", Column(name, path(name, "completion"), "Float64")
-    if info.kind == "list":
-        return name, Column(name, key(name), "object")
-    dtype = "datetime" if name in DATETIME_FIELDS else _DTYPES.get(info.graphql_type, "object")
-    if name in ("status", "qualitySeal", "lxState", "category"):
-        dtype = "category" if name != "category" else "string"
-    return name, Column(name, key(name), dtype)
+    if name in _UNORDERED_CATEGORIES:
+        return name, Column(name, key(name), "category")
+    if field.kind is _K.SINGLE_SELECT:
+        return name, Column(name, key(name), "category", field.values, ordered=True)
+    if field.kind is _K.LIFECYCLE:
+        phases = model.lifecycle_phases
+        return f"{name} {{ asString }}", Column(name, path(name, "asString"), "category", phases, True)
+    if field.kind is _K.EXTERNALID:
+        return f"{name} {{ externalId }}", Column(name, path(name, "externalId"))
+    return name, Column(name, key(name), _dtype(field))
 
 
-def wide_query(model: WorkspaceModel, type_name: str, fields: list[str] | None) -> FrameQuery:
+def wide_query(model: MetaModel, type_name: str, fields: list[str] | None) -> FrameQuery:
     """One row per fact sheet: the base columns, then ``fields`` (default: every plain field of the type)."""
-    info = model.type(type_name)
-    base = [f for f in BASE if f in info.fields]
+    tdef = model.type(type_name)
     if fields is None:
-        chosen = [n for n, f in info.fields.items() if n not in base and f.kind not in NOT_WIDE]
+        extra = [f for f in model.base_fields(type_name) if f.name not in BASE and f.kind not in NOT_WIDE]
+        chosen = [f.name for f in (*extra, *tdef.fields) if f.kind not in NOT_WIDE]
     else:
         chosen = []
+        relations = model.relations_of(type_name)
         for name in fields:
+            if name in relations:
+                raise UnknownField(_not_wide(type_name, name, relation=True))
             field = model.field(type_name, name)
             if field.kind in NOT_WIDE:
-                raise UnknownField(_not_wide(type_name, field))
-            if name not in base and name not in chosen:
+                raise UnknownField(_not_wide(type_name, name))
+            if name not in BASE and name not in chosen:
                 chosen.append(name)
     parts, columns = [], []
-    for name in [*base, *chosen]:
-        selection, column = _column(model, info.fields[name])
+    for name in [*BASE, *chosen]:
+        selection, column = _column(model, model.field(type_name, name))
         parts.append(selection)
         columns.append(column)
     return FrameQuery(" ".join(parts), tuple(columns), tuple(chosen))
 
 
-def _not_wide(type_name: str, field: FieldInfo) -> str:
-    where = {
-        "tags": f"ws.tags({type_name!r})",
-        "subscriptions": f"ws.subscriptions({type_name!r})",
-        "relation": f"ws.relations({type_name!r}, {field.name!r})",
-    }.get(field.kind, "a GraphQL query of your own (ws.client.graphql)")
-    return f"{type_name}.{field.name} holds a list of objects, not a column value; use {where} for it."
+def _not_wide(type_name: str, name: str, relation: bool = False) -> str:
+    if relation:
+        where = f"ws.relations({type_name!r}, {name!r})"
+    elif name in ("tags", "subscriptions"):
+        where = f"ws.{name}({type_name!r})"
+    else:
+        where = "a GraphQL query of your own (ws.client.graphql)"
+    return f"{type_name}.{name} holds a list of objects, not a column value; use {where} for it."
 
 
-def long_query(kind: str, info: TypeInfo, relation: FieldInfo | None = None) -> FrameQuery:
+def long_query(kind: str, model: MetaModel, relation: RelationDef | None = None) -> FrameQuery:
     """Selections and columns for the tidy frames: tags, lifecycles, subscriptions, relations."""
     if kind == "tags":
         selection = "tags { id name tagGroup { id name } }"
-        columns = (
+        columns: tuple[Column, ...] = (
             Column("id", key("id")),
             Column("name", key("name")),
             Column("tagGroup", path("tag", "tagGroup", "name")),
@@ -121,7 +130,7 @@ def long_query(kind: str, info: TypeInfo, relation: FieldInfo | None = None) -> 
         columns = (
             Column("id", key("id")),
             Column("name", key("name")),
-            Column("phase", path("phase", "phase"), "category", LIFECYCLE_PHASES, True),
+            Column("phase", path("phase", "phase"), "category", model.lifecycle_phases, True),
             Column("startDate", path("phase", "startDate"), "datetime"),
             Column("current", key("current"), "boolean"),
         )
@@ -134,21 +143,14 @@ def long_query(kind: str, info: TypeInfo, relation: FieldInfo | None = None) -> 
             Column("id", key("id")),
             Column("name", key("name")),
             Column("subscriptionId", path("sub", "id")),
-            Column(
-                "subscriptionType",
-                path("sub", "type"),
-                "category",
-                ("ACCOUNTABLE", "RESPONSIBLE", "OBSERVER"),
-            ),
+            Column("subscriptionType", path("sub", "type"), "category", SUBSCRIPTION_TYPES),
             Column("userId", path("sub", "user", "id")),
             Column("userEmail", path("sub", "user", "email")),
             Column("userName", path("sub", "user", "displayName")),
             Column("roles", key("roles")),
         )
     elif kind == "relations" and relation is not None:
-        extra = [
-            f for f in relation.relation_fields if f.name not in ("activeFrom", "activeUntil", "description")
-        ]
+        extra = [f for f in relation.fields if f.name not in _RELATION_BASE]
         rel_fields = " ".join(f.name for f in extra)
         selection = (
             f"{relation.name} {{ edges {{ node {{ id activeFrom activeUntil description {rel_fields} "
@@ -165,17 +167,15 @@ def long_query(kind: str, info: TypeInfo, relation: FieldInfo | None = None) -> 
             Column("activeFrom", path("rel", "activeFrom"), "datetime"),
             Column("activeUntil", path("rel", "activeUntil"), "datetime"),
             Column("description", path("rel", "description")),
-            *(
-                Column(
-                    f.name,
-                    path("rel", f.name),
-                    "category" if f.kind == "enum" else _DTYPES.get(f.graphql_type, "object"),
-                    f.values or None,
-                    f.kind == "enum",
-                )
-                for f in extra
-            ),
+            *(_relation_column(f) for f in extra),
         )
     else:
         raise ValueError(kind)
     return FrameQuery(selection, columns, ())
+
+
+def _relation_column(field: FieldDef) -> Column:
+    source = path("rel", field.name)
+    if field.kind is _K.SINGLE_SELECT:
+        return Column(field.name, source, "category", field.values, True)
+    return Column(field.name, source, _dtype(field))

@@ -18,7 +18,7 @@ from kit.frames.columns import FrameBuilder
 from kit.frames.paging import READ_ATTEMPTS, REREAD_PAUSE, archive_passes, read_pages
 from kit.frames.queries import FrameQuery, long_query, wide_query
 from kit.frames.runs import RunsMixin
-from kit.leanix.introspection import INTROSPECTION_QUERY, WorkspaceModel
+from kit.leanix import INTROSPECTION_QUERY, MetaModel, record
 
 __all__ = ["DeniedFieldsWarning", "WorkspaceReader"]
 
@@ -64,7 +64,7 @@ class WorkspaceReader(RunsMixin):
         self.progress = progress
         self.read_attempts = read_attempts
         self.reread_pause = reread_pause
-        self._model: WorkspaceModel | None = None
+        self._model: MetaModel | None = None
 
     def __repr__(self) -> str:
         return f"Workspace({self.client.base_url!r}, workspace={self.name!r})"
@@ -83,9 +83,10 @@ class WorkspaceReader(RunsMixin):
 
     # -- the model ----------------------------------------------------------------------------------------
     @property
-    def model(self) -> WorkspaceModel:
+    def model(self) -> MetaModel:
+        """The workspace's meta model, read by GraphQL introspection once."""
         if self._model is None:
-            self._model = WorkspaceModel(self.client.graphql(INTROSPECTION_QUERY))
+            self._model = MetaModel.from_introspection(self.client.graphql(INTROSPECTION_QUERY))
         return self._model
 
     def types(self) -> list[str]:
@@ -93,17 +94,28 @@ class WorkspaceReader(RunsMixin):
         return list(self.model.type_names)
 
     def fields(self, type: str) -> pd.DataFrame:  # noqa: A002 - the user's word
-        """The type's fields: name, kind, GraphQL type, allowed values (single selects) and relation fields."""
-        info = self.model.type(type)
+        """The type's fields: name, LeanIX kind (``SINGLE_SELECT``, ``LIFECYCLE``, ... and ``RELATION`` for
+        relation connections), GraphQL type, allowed values (selects) and relation fields."""
+        model = self.model
         rows = [
             {
                 "field": f.name,
-                "kind": f.kind,
-                "graphqlType": f.graphql_type,
+                "kind": f.kind.value,
+                "graphqlType": f.graphql_type or None,
                 "values": list(f.values) or None,
-                "relationFields": [r.name for r in f.relation_fields] or None,
+                "relationFields": None,
             }
-            for f in info.fields.values()
+            for f in model.fields_of(type)
+        ]
+        rows += [
+            {
+                "field": name,
+                "kind": "RELATION",
+                "graphqlType": rel.target,
+                "values": None,
+                "relationFields": [f.name for f in rel.fields] or None,
+            }
+            for name, rel in model.relations_of(type).items()
         ]
         frame = pd.DataFrame(rows, columns=["field", "kind", "graphqlType", "values", "relationFields"])
         return frame.astype({"field": "string", "kind": "category", "graphqlType": "string"})
@@ -157,7 +169,7 @@ class WorkspaceReader(RunsMixin):
         """One row per tag assignment: fact sheet, tag group, tag (ids and names)."""
 
         def rows(node):
-            for tag in node.get("tags") or []:
+            for tag in record.tags(node):
                 yield {"id": node["id"], "name": node["name"], "tag": tag}
 
         return self._long("tags", type, rows, filter, include_archived)
@@ -166,9 +178,9 @@ class WorkspaceReader(RunsMixin):
         """One row per lifecycle phase: fact sheet, phase, start date, whether it is the current phase."""
 
         def rows(node):
-            lifecycle = node.get("lifecycle") or {}
-            for phase in lifecycle.get("phases") or []:
-                current = phase.get("phase") == lifecycle.get("asString")
+            now = record.current_phase(node)
+            for phase in record.lifecycle_phases(node):
+                current = phase.get("phase") == now
                 yield {"id": node["id"], "name": node["name"], "phase": phase, "current": current}
 
         return self._long("lifecycles", type, rows, filter, include_archived)
@@ -177,8 +189,7 @@ class WorkspaceReader(RunsMixin):
         """One row per subscription: fact sheet, user, subscription type and roles (comma separated)."""
 
         def rows(node):
-            for edge in (node.get("subscriptions") or {}).get("edges") or []:
-                sub = edge["node"]
+            for sub in record.subscriptions(node):
                 roles = ", ".join(r["name"] for r in sub.get("roles") or []) or None
                 yield {"id": node["id"], "name": node["name"], "sub": sub, "roles": roles}
 
@@ -188,22 +199,21 @@ class WorkspaceReader(RunsMixin):
         self, type: str, relation: str, filter=None, include_archived: bool = False
     ) -> pd.DataFrame:  # noqa: A002
         """One row per relation: from/to ids and names, relation fields, activeFrom/activeUntil."""
-        info = self.model.field(type, relation)
-        if info.kind != "relation":
+        info = self.model.relations_of(type).get(relation)
+        if info is None:
+            self.model.field(type, relation)  # an unknown name: UnknownField with close matches
             raise ValueError(f"{type}.{relation} is not a relation; see ws.fields({type!r}) for relations.")
 
         def rows(node):
-            for edge in (node.get(relation) or {}).get("edges") or []:
-                yield {"id": node["id"], "name": node["name"], "relation": relation, "rel": edge["node"]}
+            for rel in record.nodes(node, relation):
+                yield {"id": node["id"], "name": node["name"], "relation": relation, "rel": rel}
 
         return self._long("relations", type, rows, filter, include_archived, info)
 
     def _long(self, kind, type, rows: Callable, filter, include_archived, relation=None) -> pd.DataFrame:  # noqa: A002
-        info = self.model.type(type)
-        query: FrameQuery = long_query(kind, info, relation)
-        needs = {"tags": "tags", "lifecycles": "lifecycle", "subscriptions": "subscriptions"}.get(kind)
-        if needs and needs not in info.fields:
-            return FrameBuilder(query.columns).frame()  # the type has no such facet: an empty, typed frame
+        query: FrameQuery = long_query(kind, self.model, relation)
+        if kind == "lifecycles" and self.model.type(type).field("lifecycle") is None:
+            return FrameBuilder(query.columns).frame()  # the type has no lifecycle: an empty, typed frame
         sink = self._read(
             type,
             kind,

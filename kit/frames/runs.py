@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kit.client import LeanIXClient
 from kit.frames.columns import Column, build_frame, key, path
 
 __all__ = ["RunStats", "RunsMixin", "RUN_STATUSES"]
@@ -118,6 +119,8 @@ class RunStats:
 
 class RunsMixin:
     """Integration API runs and the sync log; needs ``self.client``."""
+
+    client: LeanIXClient
 
     def runs(self) -> pd.DataFrame:
         """All runs the workspace keeps: id, status, description (``GET /synchronizationRuns``)."""

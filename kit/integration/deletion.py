@@ -30,7 +30,6 @@ Rules this module follows (reference §6.7 and the vendor pages it cites):
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -38,8 +37,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
-
-import pandas as pd
 
 from kit.errors import LxkitError
 from kit.integration.facets import FacetError
@@ -155,25 +152,6 @@ class DeletionPrediction:
                         lines.append(_owner_line(pred))
         return lines + [f"Warning: {w}" for w in self.warnings]
 
-    def frame(self) -> pd.DataFrame:
-        """One row per item to delete: kind, id, type, name, detail, cancelled."""
-        rows = [
-            {
-                "kind": item.kind,
-                "id": item.id,
-                "type": item.type,
-                "name": item.name,
-                "detail": item.detail,
-                "cancelled": pred.cancelled,
-            }
-            for kind in KINDS
-            if (pred := self.kinds.get(kind)) is not None
-            for item in pred.to_delete
-        ]
-        columns = ["kind", "id", "type", "name", "detail", "cancelled"]
-        frame = pd.DataFrame(rows, columns=columns)
-        return frame.astype({"cancelled": bool})
-
     def writes(self) -> list[Any]:
         """Plan records in execution order (fact sheets last) for the kinds that are not cancelled."""
         out: list[Any] = []
@@ -186,12 +164,6 @@ class DeletionPrediction:
 
     def __repr__(self) -> str:
         return "DeletionPrediction(\n  " + "\n  ".join(self.summary()) + "\n)"
-
-    def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary())
-        frame = self.frame()
-        table = "" if frame.empty else frame.to_html(index=False, max_rows=50, escape=True)
-        return f"<div><strong>Deletion scopes</strong><ul>{items}</ul>{table}</div>"
 
 
 def predict_deletions(
@@ -520,8 +492,7 @@ def _fact_sheets(run: _Run, entries: list[Any]) -> Collected:
         ref = FactSheetRef(id=fs_id)
         owner = entry.get("owner")
         if not owner:
-            write = StatusWrite(origin=None, target=ref, action="archive")
-            to_delete.append(_fs_item(record, path, write))
+            to_delete.append(_fs_item(record, path, StatusWrite(origin=None, target=ref, action="archive")))
             continue
         field_name = run.resolve(owner.get("fieldName"), f"{path}.owner.fieldName")
         owner_id = run.resolve(owner.get("ownerId"), f"{path}.owner.ownerId")
@@ -544,7 +515,7 @@ def _fact_sheets(run: _Run, entries: list[Any]) -> Collected:
         elif len(remaining) < len(owners):
             value = json.dumps(remaining, separators=(",", ":"), ensure_ascii=False)
             write = FieldWrite(
-                origin=None,  # type: ignore[arg-type]  # a deletion scope has no processor origin
+                origin=None,  # a deletion scope has no processor origin
                 target=ref,
                 action="update",
                 key=field_name,
@@ -719,7 +690,7 @@ def _subscriptions(run: _Run, entries: list[Any]) -> Collected:
                 action="delete",
                 target=FactSheetRef(id=record["id"]),
                 user=email,
-                type=node.get("type"),
+                type=node.get("type") or "",
                 roles=roles,
             )
             role_text = f"; roles: {', '.join(map(str, roles))}" if roles else ""

@@ -11,27 +11,26 @@ gives a predicate over records in the GraphQL node shape (see :mod:`kit.integrat
 Semantics: facets are ANDed; within a facet ``OR`` needs one key, ``AND`` all keys, ``NOR`` none of
 them; a record without a value has the key ``__missing__``; a facet without keys does not restrict; archived
 fact sheets are left out unless a ``TrashBin`` facet has keys; empty ``ids``/``externalIds`` lists do not
-restrict (iAPI scopes always carry ``"ids": []``). With a :class:`FacetSchema` unknown facet keys are
-errors; without one a key is read from each record (a field, a relation connection or a tag group id).
+restrict (iAPI scopes always carry ``"ids": []``). With a meta model (``schema``, a
+:class:`~kit.leanix.MetaModel`) unknown facet keys are errors; without one a key is read from each record (a
+field, a relation connection or a tag group id).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from kit.errors import LxkitError
+from kit.leanix import LIFECYCLE_PHASES, FieldKind, MetaModel
+from kit.leanix import record as rec
 
 __all__ = [
-    "DEFAULT_LIFECYCLE_PHASES",
     "GLOBAL_FACETS",
     "MISSING",
     "FacetError",
-    "FacetSchema",
-    "FieldSpec",
     "Filter",
     "compile_filter",
     "scope_filter",
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 MISSING = "__missing__"
-DEFAULT_LIFECYCLE_PHASES = ("plan", "phaseIn", "active", "phaseOut", "endOfLife")
 GLOBAL_FACETS = (
     "FactSheetTypes",
     "_TAGS_",
@@ -62,23 +60,6 @@ Values = Callable[[Record], Sequence[str]]
 
 class FacetError(LxkitError):
     """A facet filter or sorting names a key the workspace does not have."""
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A fact sheet field as facets see it: its kind (``SINGLE_SELECT``, ``STRING`` …) and select values."""
-
-    kind: str
-    values: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class FacetSchema:
-    """What a meta model says about facet keys: fields of all types by name, relation connection names."""
-
-    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
-    relations: frozenset[str] = frozenset()
-    lifecycle_phases: tuple[str, ...] = DEFAULT_LIFECYCLE_PHASES
 
 
 def scope_filter(scope: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -115,7 +96,7 @@ def compile_filter(
     type: str | None = None,  # noqa: A002
     today: date | None = None,
     tag_group_ids: Collection[str] | None = None,
-    schema: FacetSchema | None = None,
+    schema: MetaModel | None = None,
 ) -> Filter:
     """Compile a ``FilterInput`` or iAPI scope; ``type`` is ``allFactSheets``' ``factSheetType`` argument.
 
@@ -157,7 +138,7 @@ def select(
     type: str | None = None,  # noqa: A002
     today: date | None = None,
     tag_group_ids: Collection[str] | None = None,
-    schema: FacetSchema | None = None,
+    schema: MetaModel | None = None,
     sort: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = None,
 ) -> list[Record]:
     """The records passing ``filter`` (see :func:`compile_filter`), sorted by ``sort`` when given."""
@@ -177,7 +158,7 @@ def _facet(
     facet: Mapping[str, Any],
     today: date | None,
     tag_group_ids: Collection[str] | None,
-    schema: FacetSchema | None,
+    schema: MetaModel | None,
 ) -> Predicate | None:
     rel_filter = facet.get("relationFieldsFilter")
     if not keys and not (rel_filter and _may_be_relation(key, schema)):
@@ -193,8 +174,8 @@ def _facet(
     return lambda r: not wanted.isdisjoint(values(r))
 
 
-def _may_be_relation(key: str, schema: FacetSchema | None) -> bool:
-    return key in schema.relations if schema is not None else key not in GLOBAL_FACETS
+def _may_be_relation(key: str, schema: MetaModel | None) -> bool:
+    return key in schema.relation_names if schema is not None else key not in GLOBAL_FACETS
 
 
 def _facet_values(
@@ -202,21 +183,21 @@ def _facet_values(
     facet: Mapping[str, Any],
     today: date | None,
     tag_group_ids: Collection[str] | None,
-    schema: FacetSchema | None,
+    schema: MetaModel | None,
 ) -> Values:
     """A function giving a record's keys for this facet (``__missing__`` when it has none)."""
     if key == "FactSheetTypes":
-        return lambda r: (r.get("type"),)
+        return lambda r: (r.get("type") or MISSING,)
     if key == "_TAGS_":
-        return lambda r: [t["id"] for t in r.get("tags") or ()] or (MISSING,)
+        return lambda r: rec.tag_ids(r) or (MISSING,)
     if tag_group_ids is not None and key in tag_group_ids:
         return _tag_group_values(key)
     if key == "lifecycle":
         return _lifecycle_values(facet.get("dateFilter"), today)
     if key == "Subscriptions":
-        return lambda r: [e["node"]["user"]["id"] for e in _edges(r.get("subscriptions"))] or (MISSING,)
+        return lambda r: rec.subscribers(r) or (MISSING,)
     if key == "TrashBin":
-        return lambda r: ("archived",) if r.get("status") == "ARCHIVED" else ("active",)
+        return lambda r: ("archived",) if rec.is_archived(r) else ("active",)
     if key == "lxState":
         return lambda r: (r.get("lxState") or MISSING,)
     if key == "hierarchyLevel":
@@ -227,15 +208,15 @@ def _facet_values(
         return lambda r: (r.get("category") or MISSING,)
     if schema is None:
         return _dynamic_values(key, facet)
-    if key in schema.relations:
+    if key in schema.relation_names:
         return _relation_values(key, facet)
-    spec = schema.fields.get(key)
+    spec = schema.fields_by_name.get(key)
     kind = spec.kind if spec is not None else None
-    if kind in ("SINGLE_SELECT", "STRING", "DATE"):
+    if kind in (FieldKind.SINGLE_SELECT, FieldKind.STRING, FieldKind.DATE):
         return lambda r: (r.get(key) or MISSING,)
-    if kind == "MULTIPLE_SELECT":
+    if kind is FieldKind.MULTIPLE_SELECT:
         return lambda r: r.get(key) or (MISSING,)
-    if kind in ("DOUBLE", "INTEGER"):
+    if kind in (FieldKind.DOUBLE, FieldKind.INTEGER):
         return lambda r: (MISSING,) if r.get(key) is None else (str(r[key]),)
     raise FacetError(
         f"Unknown facet key '{key}'. Use one of {', '.join(GLOBAL_FACETS)}, a tag group id, "
@@ -245,14 +226,9 @@ def _facet_values(
 
 def _tag_group_values(group_id: str) -> Values:
     def values(r: Record) -> Sequence[str]:
-        return [t["id"] for t in r.get("tags") or () if _group_id(t) == group_id] or (MISSING,)
+        return [t["id"] for t in r.get("tags") or () if rec.tag_group_id(t) == group_id] or (MISSING,)
 
     return values
-
-
-def _group_id(tag: Mapping[str, Any]) -> str | None:
-    group = tag.get("tagGroup")
-    return group.get("id") if group else None
 
 
 def _dynamic_values(key: str, facet: Mapping[str, Any]) -> Values:
@@ -278,13 +254,9 @@ def _dynamic_values(key: str, facet: Mapping[str, Any]) -> Values:
     return values
 
 
-def _edges(connection: Any) -> Sequence[Any]:
-    return (connection or _EMPTY).get("edges") or ()
-
-
 def _data_quality(r: Record) -> list[str]:
     out = []
-    if not any(e["node"].get("type") == "RESPONSIBLE" for e in _edges(r.get("subscriptions"))):
+    if not any(s.get("type") == "RESPONSIBLE" for s in rec.subscriptions(r)):
         out.append("_noResponsible_")
     if r.get("lxState") == "BROKEN_QUALITY_SEAL":
         out.append("_qualitySealBroken_")
@@ -313,8 +285,7 @@ def _relation_values(name: str, facet: Mapping[str, Any]) -> Values:
         return True
 
     def values(r: Record) -> Sequence[str]:
-        edges = _edges(r.get(name))
-        return [e["node"]["factSheet"]["id"] for e in edges if passes(e["node"])] or (MISSING,)
+        return [n["factSheet"]["id"] for n in rec.nodes(r, name) if passes(n)] or (MISSING,)
 
     return values
 
@@ -322,7 +293,7 @@ def _relation_values(name: str, facet: Mapping[str, Any]) -> Values:
 def _lifecycle_values(date_filter: Mapping[str, Any] | None, today: date | None) -> Values:
     """Current phase; with a RANGE the phases active at any time in it; with a POINT the phase on that day."""
     if not date_filter:
-        return lambda r: ((r.get("lifecycle") or _EMPTY).get("asString") or MISSING,)
+        return lambda r: (rec.current_phase(r) or MISSING,)
     kind = date_filter.get("type") or "RANGE"
     day = today or date.today()
     if kind == "TODAY":
@@ -337,10 +308,9 @@ def _lifecycle_values(date_filter: Mapping[str, Any] | None, today: date | None)
         start, end = date_filter.get("from") or "0000-01-01", date_filter.get("to") or "9999-12-31"
 
     def values(r: Record) -> Sequence[str]:
-        lifecycle = r.get("lifecycle")
-        if not lifecycle:
+        if not r.get("lifecycle"):
             return (MISSING,)
-        phases = lifecycle.get("phases") or ()
+        phases = rec.lifecycle_phases(r)
         out = []
         for i, phase in enumerate(phases):
             until = phases[i + 1]["startDate"] if i + 1 < len(phases) else "9999-12-31"
@@ -374,11 +344,7 @@ def _search_predicates(filt: Mapping[str, Any]) -> list[Predicate]:
             by_field.setdefault(fname, set()).add(value)
 
         def has_external(r: Record) -> bool:
-            for fname, values in by_field.items():
-                ext = r.get(fname)
-                if isinstance(ext, Mapping) and ext.get("externalId") in values:
-                    return True
-            return False
+            return any(rec.external_id(r, fname) in values for fname, values in by_field.items())
 
         preds.append(has_external)
     return preds
@@ -391,7 +357,7 @@ def _search_predicates(filt: Mapping[str, Any]) -> list[Predicate]:
 def sort_records(
     records: Iterable[Record],
     sortings: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None,
-    schema: FacetSchema | None = None,
+    schema: MetaModel | None = None,
 ) -> list[Record]:
     """Stable multi-key sort like ``allFactSheets(sort: …)``; empty values go last in either direction."""
     out = list(records)
@@ -412,7 +378,7 @@ def _casefolded(key: str) -> Callable[[Record], Any]:
     return lambda r: r[key].casefold() if r.get(key) else None
 
 
-def _sort_value(key: str, schema: FacetSchema | None) -> Callable[[Record], Any]:
+def _sort_value(key: str, schema: MetaModel | None) -> Callable[[Record], Any]:
     if key in ("name", "displayName", "fullName", "description", "type", "category"):
         return _casefolded(key)
     if key in ("updatedAt", "createdAt", "status", "lxState", "qualitySeal", "id", "level", "rev"):
@@ -420,19 +386,19 @@ def _sort_value(key: str, schema: FacetSchema | None) -> Callable[[Record], Any]
     if key == "completion":
         return lambda r: (r.get("completion") or _EMPTY).get("completion")
     if key == "lifecycle":
-        order = {p: i for i, p in enumerate(schema.lifecycle_phases if schema else DEFAULT_LIFECYCLE_PHASES)}
-        return lambda r: order.get((r.get("lifecycle") or _EMPTY).get("asString"))
+        order = {p: i for i, p in enumerate(schema.lifecycle_phases if schema else LIFECYCLE_PHASES)}
+        return lambda r: order.get(rec.current_phase(r) or "")
     if schema is None:
         return _dynamic_sort_value(key)
-    spec = schema.fields.get(key)
-    if spec is None or spec.kind in ("MULTIPLE_SELECT", "LIFECYCLE"):
+    spec = schema.fields_by_name.get(key)
+    if spec is None or spec.kind in (FieldKind.MULTIPLE_SELECT, FieldKind.LIFECYCLE):
         raise FacetError(f"Cannot sort by '{key}': use name, displayName, updatedAt or a field of the type.")
-    if spec.kind == "SINGLE_SELECT":
+    if spec.kind is FieldKind.SINGLE_SELECT:
         ranks = {v: i for i, v in enumerate(spec.values)}
-        return lambda r: ranks.get(r.get(key))
-    if spec.kind == "EXTERNALID":
-        return lambda r: (r.get(key) or _EMPTY).get("externalId")
-    if spec.kind == "STRING":
+        return lambda r: ranks.get(r.get(key) or "")
+    if spec.kind is FieldKind.EXTERNALID:
+        return lambda r: rec.external_id(r, key)
+    if spec.kind is FieldKind.STRING:
         return _casefolded(key)
     return lambda r: r.get(key)
 

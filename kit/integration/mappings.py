@@ -1,4 +1,4 @@
-"""The SAP Signavio integration's ``inboundMappings`` format: load it, and preview what it writes.
+"""The SAP Signavio integration's ``inboundMappings`` format: load it, and resolve what it writes.
 
 This is the format the vendor's best-practice page uses for its catch-all advice (reference §15)::
 
@@ -8,7 +8,8 @@ This is the format the vendor's best-practice page uses for its catch-all advice
                            {"outputExpression": "non-published", "regexMatch": "false"}],
          "defaultValue": "", "ignoreUnknownProperty": true}]}]}
 
-How a field is resolved for one source record (what :func:`preview_mappings` does; the vendor pages state
+How a field is resolved for one source record (what :func:`resolve_mappings` does, and
+:func:`kit.previews.mappings.preview_mappings` shows; the vendor pages state
 the first two rules, the rest is **inferred** from their examples):
 
 1. ``inboundPropertyPath`` is evaluated as an EL template with the record bound to its symbol (``model``,
@@ -34,15 +35,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from kit.integration.inputs.document import Document, read_document
 from kit.integration.inputs.issues import InputError, Problem
 from kit.integration.inputs.schema import SHAPES
 from kit.integration.inputs.validate import Validator, check_juel, suggest
 from kit.integration.juel import JuelError, Template, coerce_to_string, compile_java_regex
 
-__all__ = ["InboundMappings", "MappingPreview", "check_mappings", "load_mappings", "preview_mappings"]
+__all__ = [
+    "VALUE_COLUMNS",
+    "WARNING_COLUMNS",
+    "InboundMappings",
+    "check_mappings",
+    "load_mappings",
+    "resolve_mappings",
+]
 
 #: leanixFieldName values each leanixType knows, and the ones it needs.
 FIELD_NAMES = {
@@ -133,32 +139,13 @@ def load_mappings(source: Mapping[str, Any] | str | os.PathLike[str]) -> Inbound
     return InboundMappings(document.data, document, document.name)
 
 
-@dataclass(frozen=True, repr=False)
-class MappingPreview:
-    """What the mappings write for each record: ``values`` and ``warnings`` DataFrames."""
-
-    values: pd.DataFrame
-    warnings: pd.DataFrame
-
-    def _repr_html_(self) -> str:
-        count = len(self.warnings)
-        head = f"<b>Inbound mappings preview</b>: {len(self.values)} values, {count} warning{'s' if count != 1 else ''}"
-        parts = [f"<p>{head}</p>", self.values.to_html(index=False, na_rep="")]
-        if count:
-            parts += ["<p><b>Warnings</b></p>", self.warnings.to_html(index=False, na_rep="")]
-        return "".join(parts)
-
-    def __repr__(self) -> str:
-        count = len(self.warnings)
-        return f"MappingPreview({len(self.values)} values, {count} warning{'s' if count != 1 else ''})"
-
-
-def preview_mappings(
+def resolve_mappings(
     mappings: InboundMappings | Mapping[str, Any] | str | os.PathLike[str],
     records: Sequence[Mapping[str, Any]],
     symbols: str | Sequence[str] = "model",
-) -> MappingPreview:
-    """Resolves every field for every record (rules in the module docstring).
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Resolves every field for every record (rules in the module docstring): (value rows, warning rows),
+    each row a dict of :data:`VALUE_COLUMNS` / :data:`WARNING_COLUMNS`.
 
     ``symbols`` names the EL symbol each record is bound to (``model``, ``editordata``, ``glossary`` ...);
     a sequence of names instead means each record is a mapping holding those symbols (``{"model": ...,
@@ -176,9 +163,7 @@ def preview_mappings(
             values.append(row)
             if warning is not None:
                 warnings.append(warning)
-    value_frame = pd.DataFrame(values, columns=VALUE_COLUMNS)
-    value_frame["mapping"] = value_frame["mapping"].astype("Int64")
-    return MappingPreview(value_frame, pd.DataFrame(warnings, columns=WARNING_COLUMNS))
+    return values, warnings
 
 
 def _context(record: Mapping[str, Any], symbols: str | Sequence[str]) -> dict[str, Any]:
@@ -273,7 +258,7 @@ def _compiled_fields(mappings: InboundMappings) -> list[_Field]:
                     name=item["leanixFieldName"],
                     path=f"inboundMappings[{index}].fields[{position}]",
                     source=source,  # type: ignore[arg-type]  # validated by load_mappings
-                    mappings=tuple(compiled),  # type: ignore[arg-type]
+                    mappings=tuple(compiled),  # type: ignore[arg-type]  # validated by load_mappings
                     has_default=item.get("defaultValue") is not None,
                     default=item.get("defaultValue"),
                     ignore_unknown=item.get("ignoreUnknownProperty") is True,

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from kit.leanix.metamodel import MetaModel
+
 __all__ = ["Touched", "WorkspaceView"]
 
 
@@ -34,11 +36,14 @@ class WorkspaceView(Protocol):
     #: the date that decides current lifecycle phases and date facets (a fixed one makes previews repeatable)
     today: date
 
-    def factsheets(self, type: str | None = None) -> Iterable[Mapping[str, Any]]:  # noqa: A002
-        """Every fact sheet (of one type), archived ones included."""
+    #: the workspace's meta model; None when unknown (the engine then infers field kinds from records)
+    metamodel: MetaModel | None
 
-    def factsheet(self, id: str) -> Mapping[str, Any] | None:  # noqa: A002
-        """The fact sheet with this LeanIX id, or None."""
+    def records(self, type: str | None = None) -> Iterable[Mapping[str, Any]]:  # noqa: A002
+        """Every fact sheet record (of one type), archived ones included."""
+
+    def record(self, id: str) -> Mapping[str, Any] | None:  # noqa: A002
+        """The fact sheet record with this LeanIX id, or None."""
 
     def find_external(self, type: str, field: str, value: str) -> Mapping[str, Any] | None:  # noqa: A002
         """The fact sheet of ``type`` whose external id field ``field`` (e.g. ``externalId``) is ``value``.

@@ -1,21 +1,21 @@
-"""A workspace's data model, discovered by GraphQL introspection (so custom fields need no code changes)."""
+"""A workspace's meta model from a GraphQL introspection answer, so custom fields need no code changes.
+
+:func:`metamodel_dict` turns the answer to :data:`INTROSPECTION_QUERY` into the meta model's JSON form
+(``MetaModel.from_dict`` reads it; ``MetaModel.from_introspection`` does both). Classification: an enum is a
+SINGLE_SELECT with the enum's values in their order, a list of an enum a MULTIPLE_SELECT; String/ID is
+STRING, Int/Long INTEGER, Float/Double DOUBLE, Boolean BOOLEAN, Date/DateTime DATE; an object with ``phases``
+a LIFECYCLE, with ``externalId`` an EXTERNALID; a ``rel…`` connection a relation whose target is the type of
+its edge node's ``factSheet`` field, paired with the target type's connection of the mirrored name.
+"""
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from kit.errors import LxkitError
+from kit.leanix.constants import BASE_FIELD_NAMES, KNOWN_REVERSES, LIFECYCLE_PHASES, RELATION_NODE_KEYS
 
-__all__ = [
-    "FieldInfo",
-    "INTROSPECTION_QUERY",
-    "TypeInfo",
-    "UnknownFactSheetType",
-    "UnknownField",
-    "WorkspaceModel",
-]
+__all__ = ["INTROSPECTION_QUERY", "SCALARS", "metamodel_dict"]
 
 INTROSPECTION_QUERY = """
 query lxkitModel {
@@ -30,116 +30,172 @@ query lxkitModel {
 """
 
 SCALARS = {"String", "ID", "Int", "Long", "Float", "Double", "Boolean", "Date", "DateTime", "Time"}
+_SCALAR_KINDS = {
+    "String": "STRING",
+    "ID": "STRING",
+    "Int": "INTEGER",
+    "Long": "INTEGER",
+    "Float": "DOUBLE",
+    "Double": "DOUBLE",
+    "Boolean": "BOOLEAN",
+    "Date": "DATE",
+    "DateTime": "DATE",
+    "Time": "DATE",
+}
+_BY_NAME = {"location": "LOCATION", "projectStatus": "PROJECT", "lxMilestones": "MILESTONE"}
+_HIERARCHY = ("relToParent", "relToChild")
+
+Json = dict[str, Any]
 
 
-class UnknownFactSheetType(LxkitError):
-    """A fact sheet type the workspace does not have."""
+def metamodel_dict(answer: Mapping[str, Any]) -> Json:
+    """The meta model's JSON form for an introspection answer (with or without the ``data`` envelope)."""
+    schema = answer.get("data", answer).get("__schema") or {}
+    types: dict[str, Json] = {t["name"]: t for t in schema.get("types") or ()}
+    reader = _Reader(types)
+    names = [v["name"] for v in (types.get("FactSheetType") or {}).get("enumValues") or ()]
+    out_types: list[Json] = []
+    connections: dict[str, dict[str, Json]] = {}
+    for name in names:
+        fields, rels, hierarchical = reader.fact_sheet_type(types.get(name) or {})
+        out_types.append({"name": name, "fields": fields, "hierarchical": hierarchical, "categories": []})
+        connections[name] = rels
+    return {"types": out_types, "relations": _paired(connections), "lifecyclePhases": list(LIFECYCLE_PHASES)}
 
 
-class UnknownField(LxkitError):
-    """A field a fact sheet type does not have."""
+class _Reader:
+    def __init__(self, types: dict[str, Json]) -> None:
+        self.types = types
 
+    def fact_sheet_type(self, gql: Json) -> tuple[list[Json], dict[str, Json], bool]:
+        """(own fields, relation connections by name, hierarchical) of one fact sheet object type."""
+        fields, rels = [], {}
+        for f in gql.get("fields") or ():
+            name = f["name"]
+            if name in BASE_FIELD_NAMES or name == "__typename":
+                continue
+            if name in _HIERARCHY or (name.startswith("rel") and self._edge_node(f["type"]) is not None):
+                rels[name] = f
+                continue
+            fields.append(self.field(name, f["type"]))
+        hierarchical = "relToParent" in rels
+        found = {}
+        for name, f in rels.items():
+            if name in _HIERARCHY:
+                continue
+            node = self._edge_node(f["type"]) or {}
+            found[name] = {"target": self._target(node), "fields": self._relation_fields(node)}
+        return fields, found, hierarchical
 
-@dataclass(frozen=True)
-class FieldInfo:
-    """One field of a fact sheet type. ``kind``: scalar, enum, lifecycle, externalId, tags, subscriptions,
-    relation, completion, object or list."""
-
-    name: str
-    kind: str
-    graphql_type: str
-    values: tuple[str, ...] = ()
-    relation_fields: tuple[FieldInfo, ...] = ()
-
-
-@dataclass
-class TypeInfo:
-    name: str
-    fields: dict[str, FieldInfo] = field(default_factory=dict)
-
-    @property
-    def relations(self) -> list[str]:
-        return [f.name for f in self.fields.values() if f.kind == "relation"]
-
-
-class WorkspaceModel:
-    """Fact sheet types and their fields from one introspection answer."""
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self._types = {t["name"]: t for t in schema["__schema"]["types"]}
-        enum = self._types.get("FactSheetType") or {}
-        self.type_names: list[str] = [v["name"] for v in enum.get("enumValues") or []]
-        self._infos: dict[str, TypeInfo] = {}
-
-    def type(self, name: str) -> TypeInfo:
-        if name not in self.type_names or name not in self._types:
-            close = difflib.get_close_matches(name, self.type_names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise UnknownFactSheetType(
-                f"Unknown fact sheet type {name!r}.{hint} This workspace has: {', '.join(self.type_names)}."
-            )
-        if name not in self._infos:
-            self._infos[name] = TypeInfo(name, {f.name: f for f in self._fields_of(self._types[name])})
-        return self._infos[name]
-
-    def field(self, type_name: str, field_name: str) -> FieldInfo:
-        info = self.type(type_name)
-        if field_name not in info.fields:
-            close = difflib.get_close_matches(field_name, list(info.fields), n=3)
-            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise UnknownField(
-                f"{type_name} has no field {field_name!r}.{hint} See ws.fields({type_name!r}) for all of them."
-            )
-        return info.fields[field_name]
-
-    def enum_values(self, type_name: str) -> tuple[str, ...]:
-        return tuple(v["name"] for v in (self._types.get(type_name) or {}).get("enumValues") or [])
-
-    # -- classification ----------------------------------------------------------------------------------
-    def _fields_of(self, graphql_type: dict) -> list[FieldInfo]:
-        return [self._classify(f["name"], f["type"]) for f in graphql_type.get("fields") or []]
-
-    def _classify(self, name: str, type_ref: dict) -> FieldInfo:
+    def field(self, name: str, type_ref: Json) -> Json:
         base, is_list = _unwrap(type_ref)
         type_name = base.get("name") or ""
-        described = self._types.get(type_name) or {}
+        out: Json = {"name": name, "kind": "OBJECT", "graphqlType": type_name}
+        described = self.types.get(type_name) or {}
+        values = [v["name"] for v in described.get("enumValues") or ()]
+        if base.get("kind") == "ENUM" and values:  # an enum without values says nothing: a plain string
+            out["kind"] = "MULTIPLE_SELECT" if is_list else "SINGLE_SELECT"
+            out["values"] = values
+            return out
         if base.get("kind") == "ENUM":
-            return FieldInfo(name, "list" if is_list else "enum", type_name, self.enum_values(type_name))
-        if base.get("kind") == "SCALAR" or type_name in SCALARS:
-            return FieldInfo(name, "list" if is_list else "scalar", type_name)
-        sub = {f["name"] for f in described.get("fields") or []}
-        if name == "tags":
-            kind = "tags"
-        elif name == "subscriptions":
-            kind = "subscriptions"
+            out["kind"] = "LIST" if is_list else "STRING"
+            return out
+        sub = {f["name"] for f in described.get("fields") or ()}
+        if name in _BY_NAME:
+            out["kind"] = _BY_NAME[name]
+        elif is_list:
+            out["kind"] = "LIST"
+        elif base.get("kind") == "SCALAR" or type_name in SCALARS:
+            out["kind"] = _SCALAR_KINDS.get(type_name, "OBJECT")
         elif name == "lifecycle" or {"asString", "phases"} <= sub:
-            kind = "lifecycle"
-        elif name == "completion":
-            kind = "completion"
-        elif "externalId" in sub and not is_list:
-            kind = "externalId"
-        elif name.startswith("rel") and "edges" in sub:
-            return FieldInfo(
-                name, "relation", type_name, relation_fields=tuple(self._relation_fields(described))
-            )
-        else:
-            kind = "list" if is_list else "object"
-        return FieldInfo(name, kind, type_name)
+            out["kind"] = "LIFECYCLE"
+        elif "externalId" in sub:
+            out["kind"] = "EXTERNALID"
+        return out
 
-    def _relation_fields(self, connection: dict) -> list[FieldInfo]:
-        edges = next((f for f in connection.get("fields") or [] if f["name"] == "edges"), None)
+    def _edge_node(self, connection_ref: Json) -> Json | None:
+        """The node type of a connection's edges (None: not a connection)."""
+        connection = self.types.get(_unwrap(connection_ref)[0].get("name") or "") or {}
+        edges = _named(connection, "edges")
         if edges is None:
-            return []
-        edge = self._types.get(_unwrap(edges["type"])[0].get("name") or "") or {}
-        node = next((f for f in edge.get("fields") or [] if f["name"] == "node"), None)
-        if node is None:
-            return []
-        node_type = self._types.get(_unwrap(node["type"])[0].get("name") or "") or {}
-        fields = [self._classify(f["name"], f["type"]) for f in node_type.get("fields") or []]
-        return [f for f in fields if f.kind in ("scalar", "enum") and f.name not in ("id", "type")]
+            return None
+        node = _named(self.types.get(_unwrap(edges["type"])[0].get("name") or "") or {}, "node")
+        return None if node is None else self.types.get(_unwrap(node["type"])[0].get("name") or "")
+
+    def _target(self, node: Json) -> str:
+        fact_sheet = _named(node, "factSheet")
+        return (_unwrap(fact_sheet["type"])[0].get("name") or "") if fact_sheet else ""
+
+    def _relation_fields(self, node: Json) -> list[Json]:
+        own = [f for f in node.get("fields") or () if f["name"] not in RELATION_NODE_KEYS]
+        fields = [self.field(f["name"], f["type"]) for f in own]
+        return [f for f in fields if f["kind"] not in ("OBJECT", "LIST") and f["name"] != "__typename"]
 
 
-def _unwrap(type_ref: dict) -> tuple[dict, bool]:
+def _paired(connections: dict[str, dict[str, Json]]) -> list[Json]:
+    """Relations with both directions paired: ``relAToB`` on A and ``relBToA`` on B are one relation."""
+    done: set[tuple[str, str]] = set()
+    out: list[Json] = []
+    for source, rels in connections.items():
+        for name, rel in rels.items():
+            target = _end(connections, source, name)
+            if (source, name) in done or target is None:
+                continue  # paired already, or the target type cannot be told
+            reverse = next(
+                (
+                    r
+                    for r in _mirrored(name)
+                    if r in connections[target]
+                    and (target, r) not in done
+                    and (target, r) != (source, name)
+                    and _end(connections, target, r) == source
+                ),
+                "",
+            )
+            done.add((source, name))
+            if reverse:
+                done.add((target, reverse))
+            out.append(
+                {
+                    "name": name,
+                    "source": source,
+                    "target": target,
+                    "reverseName": reverse,
+                    "fields": rel["fields"],
+                }
+            )
+    return out
+
+
+def _end(connections: dict[str, dict[str, Json]], source: str, name: str) -> str | None:
+    """The target type of a connection: its node's ``factSheet`` type, else read from its name."""
+    target = connections[source][name]["target"]
+    if target in connections:
+        return str(target)
+    head = name[3:]
+    if head.startswith("To"):
+        return source
+    if not head.startswith(source + "To"):
+        return None
+    rest = head[len(source) + 2 :]
+    return max((t for t in connections if rest.endswith(t)), key=len, default=None)
+
+
+def _mirrored(name: str) -> list[str]:
+    """Candidate names of the reverse connection: the known pairs, then ``relBToA`` for ``relAToB``."""
+    out = [KNOWN_REVERSES[name]] if name in KNOWN_REVERSES else []
+    head = name[3:]
+    for i in range(1, len(head) - 2):
+        if head[i : i + 2] == "To" and head[i + 2].isupper():
+            out.append(f"rel{head[i + 2 :]}To{head[:i]}")
+    return out
+
+
+def _named(gql: Json, name: str) -> Json | None:
+    return next((f for f in gql.get("fields") or () if f["name"] == name), None)
+
+
+def _unwrap(type_ref: Json) -> tuple[Json, bool]:
     is_list = False
     while type_ref.get("kind") in ("NON_NULL", "LIST"):
         is_list = is_list or type_ref["kind"] == "LIST"

@@ -1,23 +1,28 @@
-"""The meta model of the sandbox workspace: fact sheet types, their fields and their relations.
+"""The meta model: fact sheet types, their fields with LeanIX's kinds, relations in both directions and the
+lifecycle phases, with lookups that name what is known when a name is not.
 
-One description drives everything the sandbox serves: the GraphQL schema is generated from it and the demo
-generator fills exactly these fields and relations, so the two can never disagree. Single-select values are
-kept in their meaningful order (worst to best, low to high) because LeanIX shows them in that order and
-reports rely on it.
+A meta model is declared (the sandbox's ``kit.sandbox.metamodel.DEFAULT_METAMODEL``), read from a GraphQL
+introspection answer (:meth:`MetaModel.from_introspection`, a live workspace's ``ws.model``) or from its
+JSON form (:meth:`MetaModel.to_dict` / :meth:`MetaModel.from_dict`, a snapshot's manifest). Select values
+are kept in their meaningful order (worst to best, low to high): LeanIX shows them so and reports rely on it.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from kit.errors import LxkitError
+from kit.leanix.constants import BASE_FIELD_NAMES, BASE_FIELDS, LIFECYCLE_PHASES, RELATION_NODE_KEYS
+from kit.leanix.introspection import metamodel_dict
 
 __all__ = [
-    "DEFAULT_METAMODEL",
+    "BASE_FIELD_NAMES",
     "FactSheetTypeDef",
     "FieldDef",
     "FieldKind",
@@ -25,18 +30,33 @@ __all__ = [
     "MetaModelError",
     "RELATION_BASE_FIELDS",
     "RelationDef",
+    "UnknownFactSheetType",
+    "UnknownField",
 ]
 
 _NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 _RESERVED_ENUM_VALUES = {"true", "false", "null"}
+_HIERARCHY = ("relToParent", "relToChild")
 
 
 class MetaModelError(LxkitError):
-    """The meta model is inconsistent or a type / relation name is unknown."""
+    """The meta model is inconsistent, or its JSON form is malformed."""
+
+
+class UnknownFactSheetType(MetaModelError):
+    """A fact sheet type the workspace does not have."""
+
+
+class UnknownField(MetaModelError):
+    """A field or relation a fact sheet type does not have."""
 
 
 class FieldKind(StrEnum):
-    """Kinds of fact sheet and relation fields, as LeanIX's data model names them."""
+    """Kinds of fact sheet and relation fields, as LeanIX's data model names them.
+
+    ``BOOLEAN`` is a GraphQL Boolean; ``LIST`` and ``OBJECT`` are values of a shape that has no LeanIX kind
+    (a list of plain values, a nested object): introspection finds them, the kit reads them as they are.
+    """
 
     STRING = "STRING"
     SINGLE_SELECT = "SINGLE_SELECT"
@@ -46,15 +66,24 @@ class FieldKind(StrEnum):
     DATE = "DATE"
     LIFECYCLE = "LIFECYCLE"
     EXTERNALID = "EXTERNALID"
+    BOOLEAN = "BOOLEAN"
+    LOCATION = "LOCATION"
+    PROJECT = "PROJECT"
+    MILESTONE = "MILESTONE"
+    FACTSHEETSTATE = "FACTSHEETSTATE"
+    LIST = "LIST"
+    OBJECT = "OBJECT"
 
 
 @dataclass(frozen=True)
 class FieldDef:
-    """One field; ``values`` (select kinds only) are ordered worst to best or low to high."""
+    """One field; ``values`` (select kinds only) are ordered worst to best or low to high; ``graphql_type``
+    is the GraphQL type name introspection found (empty when declared)."""
 
     name: str
     kind: FieldKind
     values: tuple[str, ...] = ()
+    graphql_type: str = ""
 
     @property
     def is_select(self) -> bool:
@@ -63,7 +92,8 @@ class FieldDef:
 
 @dataclass(frozen=True)
 class RelationDef:
-    """A relation seen from ``source``; ``reverse_name`` is the same relation seen from ``target``."""
+    """A relation seen from ``source``; ``reverse_name`` is the same relation seen from ``target`` (empty
+    when the workspace has no reverse connection)."""
 
     name: str
     source: str
@@ -73,12 +103,15 @@ class RelationDef:
 
     def reversed(self) -> RelationDef:
         """The same relation seen from the other end (same fields)."""
+        if not self.reverse_name:
+            raise MetaModelError(f"Relation {self.name!r} has no reverse connection on {self.target!r}")
         return RelationDef(self.reverse_name, self.target, self.source, self.name, self.fields)
 
 
 @dataclass(frozen=True)
 class FactSheetTypeDef:
-    """A fact sheet type; ``categories`` are its subtypes (the ``category`` field)."""
+    """A fact sheet type: its own fields (the base fields every type has are not listed), whether it has
+    ``relToParent``/``relToChild``, and its ``categories`` (subtypes, the ``category`` field)."""
 
     name: str
     fields: tuple[FieldDef, ...] = ()
@@ -86,7 +119,7 @@ class FactSheetTypeDef:
     categories: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldDef | None:
-        """The field called ``name`` or None."""
+        """The own field called ``name`` or None."""
         return self._fields_by_name.get(name)
 
     @cached_property
@@ -101,30 +134,6 @@ RELATION_BASE_FIELDS = (
 )
 """Every relation carries these, in LeanIX as in the sandbox; declare only the extra fields of a relation."""
 
-# Fact sheet fields every type has; a type field must not reuse one of these names.
-BASE_FIELD_NAMES = frozenset(
-    {
-        "id",
-        "name",
-        "displayName",
-        "fullName",
-        "description",
-        "type",
-        "category",
-        "rev",
-        "status",
-        "level",
-        "qualitySeal",
-        "lxState",
-        "createdAt",
-        "updatedAt",
-        "completion",
-        "permissions",
-        "tags",
-        "subscriptions",
-    }
-)
-
 
 @dataclass(frozen=True)
 class MetaModel:
@@ -132,27 +141,120 @@ class MetaModel:
 
     types: tuple[FactSheetTypeDef, ...]
     relations: tuple[RelationDef, ...]
-    lifecycle_phases: tuple[str, ...] = ("plan", "phaseIn", "active", "phaseOut", "endOfLife")
+    lifecycle_phases: tuple[str, ...] = LIFECYCLE_PHASES
 
     def __post_init__(self) -> None:
         _validate(self)
 
+    # -- building ----------------------------------------------------------------------------------------
+    @classmethod
+    def from_introspection(cls, answer: Mapping[str, Any]) -> MetaModel:
+        """The meta model in a GraphQL introspection answer (``kit.leanix.INTROSPECTION_QUERY``'s ``data``)."""
+        return cls.from_dict(metamodel_dict(answer))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (a snapshot's manifest keeps it); :meth:`from_dict` gives an equal meta model back."""
+        return {
+            "types": [
+                {
+                    "name": t.name,
+                    "fields": [_field_dict(f) for f in t.fields],
+                    "hierarchical": t.hierarchical,
+                    "categories": list(t.categories),
+                }
+                for t in self.types
+            ],
+            "relations": [
+                {
+                    "name": r.name,
+                    "source": r.source,
+                    "target": r.target,
+                    "reverseName": r.reverse_name,
+                    "fields": [_field_dict(f) for f in r.fields],
+                }
+                for r in self.relations
+            ],
+            "lifecyclePhases": list(self.lifecycle_phases),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MetaModel:
+        """The meta model in its JSON form; a missing or misspelt key is an error naming the right one."""
+        top = _keys(data, "the meta model", required=("types",), optional=("relations", "lifecyclePhases"))
+        types = []
+        for raw in _list(top["types"], "types"):
+            t = _keys(raw, "a type", required=("name",), optional=("fields", "hierarchical", "categories"))
+            name = _text(t["name"], "a type's name")
+            types.append(
+                FactSheetTypeDef(
+                    name,
+                    tuple(_field(f, name) for f in _list(t.get("fields", ()), f"{name}.fields")),
+                    _bool(t.get("hierarchical", True), f"{name}.hierarchical"),
+                    tuple(_text(c, f"{name}.categories") for c in _list(t.get("categories", ()), name)),
+                )
+            )
+        relations = []
+        for raw in _list(top.get("relations", ()), "relations"):
+            r = _keys(raw, "a relation", ("name", "source", "target"), optional=("reverseName", "fields"))
+            name = _text(r["name"], "a relation's name")
+            relations.append(
+                RelationDef(
+                    name,
+                    _text(r["source"], f"{name}.source"),
+                    _text(r["target"], f"{name}.target"),
+                    _text(r.get("reverseName", ""), f"{name}.reverseName"),
+                    tuple(_field(f, name) for f in _list(r.get("fields", ()), f"{name}.fields")),
+                )
+            )
+        raw_phases = _list(top.get("lifecyclePhases", LIFECYCLE_PHASES), "lifecyclePhases")
+        phases = tuple(_text(p, "lifecyclePhases") for p in raw_phases)
+        return cls(tuple(types), tuple(relations), phases)
+
+    # -- lookups -----------------------------------------------------------------------------------------
     @property
     def type_names(self) -> tuple[str, ...]:
         """Type names in declaration order."""
         return tuple(t.name for t in self.types)
 
     def type(self, name: str) -> FactSheetTypeDef:
-        """The type called ``name``; raises :class:`MetaModelError` naming the known types otherwise."""
+        """The type called ``name``; raises :class:`UnknownFactSheetType` with a close match otherwise."""
         try:
             return self._types_by_name[name]
         except KeyError:
-            raise MetaModelError(
-                f"Unknown fact sheet type {name!r}; known types: {', '.join(self.type_names)}"
+            raise UnknownFactSheetType(
+                f"Unknown fact sheet type {name!r}.{_hint(name, self.type_names)} "
+                f"This workspace has: {', '.join(self.type_names)}."
             ) from None
 
     def has_type(self, name: str) -> bool:
         return name in self._types_by_name
+
+    def base_fields(self, type_name: str) -> tuple[FieldDef, ...]:
+        """The fields every fact sheet has (``kit.leanix.constants.BASE_FIELDS``), ``category`` with the
+        type's categories as values."""
+        tdef = self.type(type_name)
+        return tuple(
+            FieldDef(name, FieldKind(kind), tdef.categories if name == "category" else (), graphql_type)
+            for name, (kind, graphql_type) in BASE_FIELDS.items()
+        )
+
+    def fields_of(self, type_name: str) -> tuple[FieldDef, ...]:
+        """Base fields, then the type's own fields."""
+        return self.base_fields(type_name) + self.type(type_name).fields
+
+    def field(self, type_name: str, name: str) -> FieldDef:
+        """A base or own field of the type; raises :class:`UnknownField` with close matches otherwise."""
+        tdef = self.type(type_name)
+        found = tdef.field(name)
+        if found is not None:
+            return found
+        if name in BASE_FIELDS:
+            return next(f for f in self.base_fields(type_name) if f.name == name)
+        known = [*BASE_FIELDS, *(f.name for f in tdef.fields), *self.relations_of(type_name)]
+        raise UnknownField(
+            f"{type_name} has no field {name!r}.{_hint(name, known, 3)} "
+            f"See ws.fields({type_name!r}) for all of them."
+        )
 
     def relations_of(self, type_name: str) -> Mapping[str, RelationDef]:
         """Connections of a type by connection name, both directions, each oriented from ``type_name``."""
@@ -160,12 +262,13 @@ class MetaModel:
         return self._relations_by_type[type_name]
 
     def relation(self, type_name: str, name: str) -> RelationDef:
-        """The relation ``name`` seen from ``type_name``; raises :class:`MetaModelError` if it has none."""
-        rel = self.relations_of(type_name).get(name)
+        """The relation ``name`` seen from ``type_name``; raises :class:`UnknownField` if it has none."""
+        rels = self.relations_of(type_name)
+        rel = rels.get(name)
         if rel is None:
-            raise MetaModelError(
-                f"Fact sheet type {type_name!r} has no relation {name!r}; "
-                f"it has: {', '.join(self._relations_by_type[type_name]) or 'none'}"
+            raise UnknownField(
+                f"Fact sheet type {type_name!r} has no relation {name!r}.{_hint(name, list(rels))} "
+                f"It has: {', '.join(rels) or 'none'}."
             )
         return rel
 
@@ -176,7 +279,7 @@ class MetaModel:
 
     @cached_property
     def fields_by_name(self) -> dict[str, FieldDef]:
-        """Fact sheet fields of all types by name (first declaration wins when types share a name)."""
+        """Own fields of all types by name (first declaration wins when types share a name)."""
         out: dict[str, FieldDef] = {}
         for t in self.types:
             for f in t.fields:
@@ -192,13 +295,22 @@ class MetaModel:
         out: dict[str, dict[str, RelationDef]] = {t.name: {} for t in self.types}
         for rel in self.relations:
             out[rel.source][rel.name] = rel
-            out[rel.target][rel.reverse_name] = rel.reversed()
+            if rel.reverse_name:
+                out[rel.target][rel.reverse_name] = rel.reversed()
         for t in self.types:
             if t.hierarchical:
                 parent = RelationDef("relToParent", t.name, t.name, "relToChild", RELATION_BASE_FIELDS)
                 out[t.name]["relToParent"] = parent
                 out[t.name]["relToChild"] = parent.reversed()
         return out
+
+
+def _hint(name: str, known: Iterable[str], n: int = 1) -> str:
+    close = difflib.get_close_matches(name, list(known), n=n)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+# -- validation --------------------------------------------------------------------------------------------
 
 
 def _validate(mm: MetaModel) -> None:
@@ -212,12 +324,13 @@ def _validate(mm: MetaModel) -> None:
         for end in (rel.source, rel.target):
             if end not in seen:
                 raise MetaModelError(f"Relation {rel.name!r} refers to unknown type {end!r}")
-        _validate_fields(rel.name, rel.fields, reserved=frozenset({"id", "type", "factSheet"}))
+        _validate_fields(rel.name, rel.fields, reserved=RELATION_NODE_KEYS)
     per_type: dict[str, set[str]] = {name: set() for name in seen}
     for rel in mm.relations:
-        for owner, name in ((rel.source, rel.name), (rel.target, rel.reverse_name)):
-            if name in per_type[owner] or name in ("relToParent", "relToChild"):
-                raise MetaModelError(f"Connection {name!r} is declared twice on type {owner!r}")
+        ends = ((rel.source, rel.name), (rel.target, rel.reverse_name))
+        for owner, name in ends if rel.reverse_name else ends[:1]:
+            if not _NAME.match(name) or name in per_type[owner] or name in _HIERARCHY:
+                raise MetaModelError(f"Connection {name!r} is invalid or declared twice on type {owner!r}")
             per_type[owner].add(name)
     for t in mm.types:
         clash = per_type[t.name] & {f.name for f in t.fields}
@@ -232,6 +345,8 @@ def _validate_fields(owner: str, fields: Iterable[FieldDef], reserved: frozenset
     for f in fields:
         if not _NAME.match(f.name) or f.name in names or f.name in reserved:
             raise MetaModelError(f"Field {f.name!r} of {owner!r} is invalid, reserved or declared twice")
+        if not isinstance(f.kind, FieldKind):
+            raise MetaModelError(f"Field {owner}.{f.name}: kind {f.kind!r} is not a FieldKind")
         names.add(f.name)
         if f.is_select:
             if not f.values:
@@ -243,244 +358,59 @@ def _validate_fields(owner: str, fields: Iterable[FieldDef], reserved: frozenset
             raise MetaModelError(f"Only select fields take values ({owner}.{f.name})")
 
 
-# ---------------------------------------------------------------------------------------------------------
-# The default meta model: v4 types plus the v3 types Project, Process and UserGroup.
-
-_K = FieldKind
+# -- the JSON form -----------------------------------------------------------------------------------------
 
 
-def _single(name: str, *values: str) -> FieldDef:
-    return FieldDef(name, _K.SINGLE_SELECT, values)
+def _field_dict(f: FieldDef) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": f.name, "kind": f.kind.value}
+    if f.values:
+        out["values"] = list(f.values)
+    if f.graphql_type:
+        out["graphqlType"] = f.graphql_type
+    return out
 
 
-def _f(name: str, kind: FieldKind) -> FieldDef:
-    return FieldDef(name, kind)
+def _field(raw: Any, owner: str) -> FieldDef:
+    f = _keys(raw, f"a field of {owner}", required=("name", "kind"), optional=("values", "graphqlType"))
+    name = _text(f["name"], f"a field name of {owner}")
+    kind = f["kind"]
+    if kind not in FieldKind.__members__:
+        raise MetaModelError(
+            f"Field {owner}.{name}: unknown kind {kind!r}.{_hint(str(kind), FieldKind.__members__)} "
+            f"Kinds: {', '.join(FieldKind.__members__)}."
+        )
+    values = tuple(_text(v, f"{owner}.{name}.values") for v in _list(f.get("values", ()), f"{owner}.{name}"))
+    return FieldDef(name, FieldKind(kind), values, _text(f.get("graphqlType", ""), f"{owner}.{name}"))
 
 
-_LIFECYCLE = _f("lifecycle", _K.LIFECYCLE)
-_EXTERNAL_ID = _f("externalId", _K.EXTERNALID)
-_ALIAS = _f("alias", _K.STRING)
-_BUSINESS_CRITICALITY = _single(
-    "businessCriticality",
-    "administrativeService",
-    "businessOperational",
-    "businessCritical",
-    "missionCritical",
-)
-_FUNCTIONAL_SUITABILITY = _single(
-    "functionalSuitability", "unreasonable", "insufficient", "appropriate", "perfect"
-)
-_TECHNICAL_SUITABILITY = _single(
-    "technicalSuitability", "inappropriate", "unreasonable", "adequate", "fullyAppropriate"
-)
+def _keys(raw: Any, what: str, required: tuple[str, ...], optional: tuple[str, ...]) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise MetaModelError(f"{what[:1].upper()}{what[1:]} must be a mapping, not {type(raw).__name__}")
+    allowed = (*required, *optional)
+    missing = [k for k in required if k not in raw]
+    for key in raw:
+        if key not in allowed:
+            # a close spelling, else the one required key that is missing ('type' written for 'kind')
+            hint = _hint(str(key), allowed) or (f" Did you mean {missing[0]!r}?" if len(missing) == 1 else "")
+            raise MetaModelError(f"Unknown key {key!r} in {what}.{hint} Keys: {', '.join(allowed)}.")
+    if missing:
+        raise MetaModelError(f"{what[:1].upper()}{what[1:]} needs {', '.join(repr(k) for k in missing)}")
+    return raw
 
 
-def _rel(name: str, source: str, target: str, reverse: str, *fields: FieldDef) -> RelationDef:
-    return RelationDef(name, source, target, reverse, RELATION_BASE_FIELDS + fields)
+def _list(raw: Any, what: str) -> list[Any]:
+    if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Iterable):
+        raise MetaModelError(f"{what} must be a list, not {type(raw).__name__}")
+    return list(raw)
 
 
-_TYPES = (
-    FactSheetTypeDef(
-        "Objective",
-        (
-            _LIFECYCLE,
-            _f("progress", _K.INTEGER),
-            _single("objectiveStatus", "offTrack", "atRisk", "onTrack", "achieved"),
-        ),
-        categories=("strategic", "tactical"),
-    ),
-    FactSheetTypeDef(
-        "Platform",
-        (_LIFECYCLE, _ALIAS, _single("strategicImportance", "low", "medium", "high")),
-        categories=("digital", "technical"),
-    ),
-    FactSheetTypeDef(
-        "Initiative",
-        (
-            _LIFECYCLE,
-            _f("budgetOpEx", _K.DOUBLE),
-            _f("budgetCapEx", _K.DOUBLE),
-            _single("initiativeStatus", "red", "yellow", "green"),
-            _single("businessValue", "low", "medium", "high"),
-        ),
-        categories=("idea", "program", "project", "epic"),
-    ),
-    FactSheetTypeDef(
-        "Organization",
-        (_ALIAS, _LIFECYCLE, _EXTERNAL_ID),
-        categories=("businessUnit", "region", "legalEntity", "team", "customer"),
-    ),
-    FactSheetTypeDef(
-        "BusinessCapability",
-        (_ALIAS, _LIFECYCLE, _single("strategicImportance", "low", "medium", "high")),
-    ),
-    FactSheetTypeDef(
-        "BusinessContext",
-        (_LIFECYCLE, _ALIAS),
-        categories=("process", "valueStream", "customerJourney", "businessProduct"),
-    ),
-    FactSheetTypeDef(
-        "DataObject",
-        (
-            _ALIAS,
-            _LIFECYCLE,
-            _single("dataClassification", "public", "internal", "confidential", "restricted"),
-            FieldDef(
-                "personalData", _K.MULTIPLE_SELECT, ("contactData", "financialData", "healthData", "hrData")
-            ),
-        ),
-    ),
-    FactSheetTypeDef(
-        "Application",
-        (
-            _BUSINESS_CRITICALITY,
-            _f("businessCriticalityDescription", _K.STRING),
-            _FUNCTIONAL_SUITABILITY,
-            _f("functionalSuitabilityDescription", _K.STRING),
-            _TECHNICAL_SUITABILITY,
-            _f("technicalSuitabilityDescription", _K.STRING),
-            _ALIAS,
-            _f("release", _K.STRING),
-            _LIFECYCLE,
-            _EXTERNAL_ID,
-            _f("totalAnnualCost", _K.DOUBLE),
-            _f("numberOfUsers", _K.INTEGER),
-            _single("hostingType", "onPremise", "iaas", "paas", "saas"),
-            _f("goLiveDate", _K.DATE),
-        ),
-        categories=("businessApplication", "microservice", "deployment"),
-    ),
-    FactSheetTypeDef(
-        "Interface",
-        (
-            _LIFECYCLE,
-            _EXTERNAL_ID,
-            _single("frequency", "onDemand", "monthly", "weekly", "daily", "hourly", "realTime"),
-            _single("dataFlowDirection", "incoming", "outgoing", "bidirectional"),
-            FieldDef("interfaceType", _K.MULTIPLE_SELECT, ("api", "file", "database", "message", "manual")),
-        ),
-        hierarchical=False,
-        categories=("logicalInterface", "api"),
-    ),
-    FactSheetTypeDef(
-        "Provider",
-        (
-            _ALIAS,
-            _EXTERNAL_ID,
-            _single("providerCriticality", "low", "medium", "high", "critical"),
-            _single("providerQuality", "poor", "satisfactory", "good", "excellent"),
-        ),
-        hierarchical=False,
-    ),
-    FactSheetTypeDef(
-        "ITComponent",
-        (
-            _LIFECYCLE,
-            _EXTERNAL_ID,
-            _TECHNICAL_SUITABILITY,
-            _single("obsolescenceRiskStatus", "unaddressed", "riskAccepted", "riskAddressed", "noRisk"),
-            _f("version", _K.STRING),
-            _f("totalAnnualCost", _K.DOUBLE),
-            _ALIAS,
-        ),
-        categories=("software", "hardware", "service", "saas", "iaas", "paas"),
-    ),
-    FactSheetTypeDef("TechnicalStack", (_ALIAS,)),
-    FactSheetTypeDef(
-        "Project",
-        (
-            _LIFECYCLE,
-            _f("budgetOpEx", _K.DOUBLE),
-            _f("budgetCapEx", _K.DOUBLE),
-            _single("projectStatus", "red", "yellow", "green"),
-            _single("businessValue", "low", "medium", "high"),
-            _single("projectRisk", "high", "medium", "low"),
-            _EXTERNAL_ID,
-        ),
-        categories=("transformation", "maintenance", "compliance"),
-    ),
-    FactSheetTypeDef(
-        "Process",
-        (_LIFECYCLE, _single("processMaturity", "initial", "repeatable", "defined", "managed", "optimizing")),
-    ),
-    FactSheetTypeDef("UserGroup", (_LIFECYCLE, _f("numberOfUsers", _K.INTEGER))),
-)
+def _text(raw: Any, what: str) -> str:
+    if not isinstance(raw, str):
+        raise MetaModelError(f"{what} must be a string, not {raw!r}")
+    return raw
 
-_USAGE = FieldDef("usage", _K.MULTIPLE_SELECT, ("create", "read", "update", "delete"))
 
-_RELATIONS = (
-    _rel(
-        "relApplicationToITComponent",
-        "Application",
-        "ITComponent",
-        "relITComponentToApplication",
-        _TECHNICAL_SUITABILITY,
-        _f("costTotalAnnual", _K.DOUBLE),
-    ),
-    _rel(
-        "relApplicationToBusinessCapability",
-        "Application",
-        "BusinessCapability",
-        "relBusinessCapabilityToApplication",
-        _FUNCTIONAL_SUITABILITY,
-        _single("supportType", "leading", "supporting"),
-    ),
-    _rel(
-        "relInterfaceToProviderApplication",
-        "Interface",
-        "Application",
-        "relProviderApplicationToInterface",
-    ),
-    _rel(
-        "relInterfaceToConsumerApplication",
-        "Interface",
-        "Application",
-        "relConsumerApplicationToInterface",
-    ),
-    _rel("relInterfaceToDataObject", "Interface", "DataObject", "relDataObjectToInterface", _USAGE),
-    _rel("relApplicationToDataObject", "Application", "DataObject", "relDataObjectToApplication", _USAGE),
-    _rel("relITComponentToProvider", "ITComponent", "Provider", "relProviderToITComponent"),
-    _rel(
-        "relITComponentToTechnologyStack",
-        "ITComponent",
-        "TechnicalStack",
-        "relTechnologyStackToITComponent",
-    ),
-    _rel(
-        "relApplicationToUserGroup",
-        "Application",
-        "UserGroup",
-        "relUserGroupToApplication",
-        _single("usageType", "user", "owner"),
-    ),
-    _rel(
-        "relApplicationToOrganization",
-        "Application",
-        "Organization",
-        "relOrganizationToApplication",
-        _single("usageType", "user", "owner"),
-    ),
-    _rel("relApplicationToProcess", "Application", "Process", "relProcessToApplication"),
-    _rel(
-        "relApplicationToBusinessContext", "Application", "BusinessContext", "relBusinessContextToApplication"
-    ),
-    _rel("relProjectToApplication", "Project", "Application", "relApplicationToProject"),
-    _rel("relInitiativeToApplication", "Initiative", "Application", "relApplicationToInitiative"),
-    _rel("relInitiativeToObjective", "Initiative", "Objective", "relObjectiveToInitiative"),
-    _rel(
-        "relObjectiveToBusinessCapability",
-        "Objective",
-        "BusinessCapability",
-        "relBusinessCapabilityToObjective",
-    ),
-    _rel("relPlatformToApplication", "Platform", "Application", "relApplicationToPlatform"),
-    _rel(
-        "relBusinessCapabilityToBusinessContext",
-        "BusinessCapability",
-        "BusinessContext",
-        "relBusinessContextToBusinessCapability",
-    ),
-)
-
-DEFAULT_METAMODEL = MetaModel(types=_TYPES, relations=_RELATIONS)
-"""Meta model v4 (12 types) plus v3's Project, Process and UserGroup, with LeanIX's relation names."""
+def _bool(raw: Any, what: str) -> bool:
+    if not isinstance(raw, bool):
+        raise MetaModelError(f"{what} must be true or false, not {raw!r}")
+    return raw

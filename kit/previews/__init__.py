@@ -1,7 +1,9 @@
 """Previews: what a processor configuration would do, shown to people.
 
-Calls the pure engine (``kit.integration``) on a source (``kit.sources``) and turns its plan records into
-DataFrames, text, HTML and Excel (:class:`Preview`), and runs the scope check (:func:`scope_check`).
+Holds :mod:`.preview` (:func:`preview` = load inputs -> :func:`kit.sources.as_source` ->
+:func:`kit.integration.predict.predict` -> :class:`Preview`), :mod:`.frames` (the prediction as DataFrames),
+:mod:`.render` (summary text and HTML), :mod:`.excel` (workbooks), :mod:`.scope` (:func:`scope_check`: sizes
+and request estimate over one prediction) and :mod:`.mappings` (inbound mappings as frames).
 
 May import: ``kit.sources``, ``kit.integration``, ``kit.outputs``, ``kit.leanix``, ``kit.errors``.
 """

@@ -1,9 +1,11 @@
 """Check a configuration's scope before a run: how much it would touch and how many requests it would make.
 
-The vendor's advice is "check scope before firing test runs". :func:`scope_check` does that offline without
-running the processors' updates: it counts the content items each processor's filter matches (``exactType``,
-``type``, ``id``, ``advanced``; ``onRead`` needs a run and is not applied) and its ``forEach`` executions,
-sizes every search scope and deletion scope with ``view.select``, and estimates the GraphQL requests.
+The vendor's advice is "check scope before firing test runs". :func:`scope_check` does that offline in a few
+named steps over one :func:`kit.integration.predict.predict`: the content items each processor matched
+(``exactType``, ``type``, ``id``, ``advanced``; ``onRead`` is checked per fact sheet afterwards, so counts are
+upper bounds) and its ``forEach`` executions come from the engine's processor stats, the search scopes from
+the scopes the engine searched (none without a workspace; not when an external id matched first); it sizes
+those and every deletion scope with ``view.select`` and estimates the GraphQL requests.
 
 How requests are estimated (per processor execution, i.e. per matched item or forEach element):
 
@@ -19,8 +21,8 @@ The same model counts ``graphQLRequestCount`` in the engine's stats, so a previe
 
 Removals: the scope sizes above are upper bounds, but what a real run would archive or delete must be one
 number — the one ``ws.run(..., test=False)`` asks to confirm. So, unless ``removals=False``, the scope check
-also runs the preview engine once (processors and deletion scopes, :func:`kit.integration.removals
-.count_removals`) and reports ``removals``: exact counts per kind with a workspace; without one only what
+also reports the prediction's ``removals`` (processors and deletion scopes, :func:`kit.integration.removals
+.count_removals`): exact counts per kind with a workspace; without one only what
 the processors remove is known (deletion scopes need the workspace, which the line says).
 Thresholds (``search_limit``, ``request_limit``) turn sizes into warnings, as the vendor's best practice asks
 (restrict search and deletion scopes while testing).
@@ -38,14 +40,17 @@ from typing import Any
 
 import pandas as pd
 
-from kit.integration.engine import FieldModel, bind, compile_configuration
-from kit.integration.engine.context import RunIntegration, ViewTags, iterate, make_header, now_or_default
+from kit.integration.deletion import KINDS as DELETION_KINDS
+from kit.integration.engine.configuration import Compiler
+from kit.integration.engine.context import RunIntegration, ViewTags
 from kit.integration.engine.identifiers import IdentifierTemplate, ScopeTemplate
-from kit.integration.engine.run import config_types
-from kit.integration.engine.values import truthy
-from kit.integration.juel import JuelEvaluationError, Variables
+from kit.integration.engine.processor import Processor
+from kit.integration.engine.warnings import Category
+from kit.integration.juel import JuelEvaluationError
+from kit.integration.predict import Prediction, predict
 from kit.integration.removals import Removals
-from kit.previews.preview import load_inputs, preview
+from kit.integration.view import WorkspaceView
+from kit.previews.preview import load_inputs
 from kit.sources import as_source as as_view
 
 __all__ = ["ScopeCheck", "scope_check"]
@@ -63,7 +68,6 @@ _PER_EXECUTION = {
     "variableProcessor": 0,
     "writeToLdif": 0,
 }
-_DELETION_KINDS = ("factSheets", "relations", "tags", "subscriptions", "documents")
 
 
 @dataclass
@@ -146,13 +150,15 @@ class ScopeCheck:
         return "<div class='lxkit-scope'>" + "".join(parts) + "</div>"
 
 
-def _identifiers(processor: Any) -> list[tuple[str, IdentifierTemplate]]:
-    found = []
-    for role in ("identifier", "source", "target"):
-        template = getattr(processor, role, None)
-        if isinstance(template, IdentifierTemplate) and template.search_scope is not None:
-            found.append(({"source": "from", "target": "to"}.get(role, role), template))
-    return found
+#: the engine's identifier roles (``Run.select``) as the scope check names them
+_ROLES = {"identifier": "identifier", "'from' fact sheet": "from", "'to' fact sheet": "to"}
+
+
+@dataclass
+class _Limits:
+    search: int
+    requests: int
+    scopes: int
 
 
 def _scope_key(scope: Any) -> str:
@@ -182,6 +188,22 @@ def _deletion_items(kind: str, entry: Mapping[str, Any], records: list[Mapping[s
     return sum(_edges(record.get(kind)) for record in records)
 
 
+class _Sizer:
+    """``len(view.select(scope, type))`` once per distinct scope and type; None without a workspace."""
+
+    def __init__(self, view: WorkspaceView | None) -> None:
+        self.view = view
+        self._sizes: dict[tuple[str, str | None], int] = {}
+
+    def __call__(self, scope: Any, type_name: str | None) -> int | None:
+        if self.view is None:
+            return None
+        key = (_scope_key(scope), type_name)
+        if key not in self._sizes:
+            self._sizes[key] = len(self.view.select(scope, type_name))
+        return self._sizes[key]
+
+
 def scope_check(
     config: Any,
     ldif: Any,
@@ -196,133 +218,57 @@ def scope_check(
 ) -> ScopeCheck:
     """Sizes of what a run would touch (see the module docstring); ``search_limit`` warns about search and
     deletion scopes with more fact sheets, ``request_limit`` about a larger request estimate;
-    ``max_scopes`` caps the distinct search scopes sized per processor; ``removals`` (default) also runs the
-    preview engine to count what a run would archive or delete."""
+    ``max_scopes`` caps the distinct search scopes sized per processor; ``removals`` (default) also reports
+    what a run would archive or delete."""
     configs, data = load_inputs(config, ldif)
-    configuration = bind(configs, data)
     view = as_view(workspace)
-    model = FieldModel(fields, view, config_types(configuration))
-    compiled = compile_configuration(configuration, model)
-    header = make_header(data)
-    now = now_or_default(now)
-    content = data.get("content") or []
-    integration = RunIntegration(now=now, max_content_index=len(content) - 1, tags=ViewTags(view))
-    defaults = configuration.get("variables") if isinstance(configuration.get("variables"), Mapping) else {}
-    variables = Variables({k: v if isinstance(v, list | tuple) else [v] for k, v in (defaults or {}).items()})
+    prediction = predict(configs, data, view, fields=fields, now=now)
+    limits = _Limits(search_limit, request_limit, max_scopes)
+    size = _Sizer(view)
     warnings: list[str] = []
     notes: list[str] = []
+    rows, search_rows = _processors(prediction, size, limits, warnings, notes)
+    deletion_rows = _deletion_scopes(prediction, notes)
+    total = sum(row["estimated_requests"] for row in rows) + _deletion_requests(
+        deletion_rows, limits, warnings
+    )
+    if total > request_limit:
+        warnings.append(
+            f"about {total:,} GraphQL requests (more than {request_limit:,}): the run would be long"
+        )
+    notes.extend(_general_notes(prediction))
+    removed = prediction.removals if removals else None
+    return ScopeCheck(rows, search_rows, deletion_rows, total, warnings, notes, removed)
+
+
+def _processors(
+    prediction: Prediction, size: _Sizer, limits: _Limits, warnings: list[str], notes: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per processor (matched items and executions from the engine's stats, its search scopes
+    sized, requests estimated) and one row per search scope."""
+    result = prediction.result
+    failures: dict[int, int] = {}
+    for record in result.warnings:
+        if record["category"] == Category.JUEL_EVALUATION:
+            index = record["processor"]["index"]
+            failures[index] = failures.get(index, 0) + 1
+    searched_by: dict[int, list[tuple[str, str, str | None, int]]] = {}
+    for (index, role, scope, type_name), uses in result.searches.items():
+        searched_by.setdefault(index, []).append((_ROLES.get(role, role), scope, type_name, uses))
     rows: list[dict[str, Any]] = []
     search_rows: list[dict[str, Any]] = []
-    total = 0
-    selections: dict[tuple[str, str | None], int] = {}
-
-    def size(scope: Any, type_name: str | None) -> int | None:
-        if view is None:
-            return None
-        key = (_scope_key(scope), type_name)
-        if key not in selections:
-            selections[key] = len(view.select(scope, type_name))
-        return selections[key]
-
-    for processor in compiled.processors:
-        matched = executions = failures = 0
-        scopes: dict[str, list[Any]] = {}  # key -> [role, scope, type, executions using it]
-        identifiers = _identifiers(processor)
-        capped = False
-        if processor.enabled:
-            for index, item in enumerate(content):
-                flt = processor.filter
-                text_type, text_id = str(item.get("type") or ""), str(item.get("id") or "")
-                try:
-                    if not flt.matches_statically(text_type, text_id):
-                        continue
-                except JuelEvaluationError:  # filter.type/filter.id ran past the regex time budget
-                    failures += 1
-                    continue
-                integration.content_index = index
-                integration.values = {}
-                ctx = {
-                    "data": item.get("data"),
-                    "content": item,
-                    "header": header,
-                    "variables": variables,
-                    "integration": integration,
-                    "lx": None,
-                    "search": None,
-                }
-                try:
-                    if flt.advanced is not None and not truthy(flt.advanced.evaluate(ctx)):
-                        continue
-                    elements = (
-                        iterate(processor.for_each.evaluate(ctx))
-                        if processor.for_each is not None
-                        else [None]
-                    )
-                except JuelEvaluationError:
-                    failures += 1
-                    continue
-                matched += 1
-                executions += len(elements)
-                for element in elements:
-                    if element is not None:
-                        key, position, value = element
-                        integration.values = {
-                            "valueOfForEach": value,
-                            "indexOfForEach": position,
-                            "keyOfForEach": key,
-                        }
-                    for role, template in identifiers:
-                        if len(scopes) >= max_scopes:
-                            capped = True
-                            break
-                        try:
-                            scope = template.search_scope.evaluate(ctx)  # type: ignore[union-attr]
-                        except JuelEvaluationError:
-                            failures += 1
-                            continue
-                        type_name = getattr(processor, "fs_type", None) if role == "identifier" else None
-                        scopes.setdefault(_scope_key(scope) + role, [role, scope, type_name, 0])[3] += 1
-        per_execution = _PER_EXECUTION.get(processor.processor_type, 0)
-        if getattr(processor, "read_only", False):
-            per_execution = 1
-        searched = (
-            any(role == "identifier" for role, _ in identifiers)
-            and processor.processor_type == "inboundFactSheet"
-        )
-        requests = 0 if searched else executions * per_execution
-        sizes = []
-        for role, scope, type_name, uses in scopes.values():
-            count = size(scope, type_name)
-            sizes.append(count or 0)
-            search_rows.append(
-                {
-                    "processor_index": processor.index,
-                    "processor": processor.name,
-                    "role": role,
-                    "scope": _scope_key(scope),
-                    "fact_sheets": count,
-                }
-            )
-            if count is not None:
-                requests += max(1, math.ceil(count / _PAGE))
-                if searched and role == "identifier" and not getattr(processor, "read_only", False):
-                    requests += uses * count  # every match may be updated (the search filter is not applied)
-                if count > search_limit:
-                    warnings.append(
-                        f"processor {processor.index} ({processor.name}): a search scope holds {count:,} fact "
-                        f"sheets (more than {search_limit:,}); restrict it while testing"
-                    )
-        if capped:
+    for processor in result.compiled.processors:
+        scopes = searched_by.get(processor.index, [])
+        if len(scopes) > limits.scopes:
+            scopes = scopes[: limits.scopes]
             notes.append(
-                f"processor {processor.index}: only the first {max_scopes} distinct search scopes were sized"
+                f"processor {processor.index}: only the first {limits.scopes} distinct search scopes were sized"
             )
-        if failures:
-            notes.append(
-                f"processor {processor.index}: {failures:,} filter/forEach/scope expression(s) failed"
-            )
-        if processor.enabled and matched == 0:
+        requests, sizes = _requests(processor, scopes, size, search_rows, limits, warnings)
+        if failures.get(processor.index):
+            notes.append(f"processor {processor.index}: {failures[processor.index]:,} expression(s) failed")
+        if processor.enabled and processor.stats.processed == 0:
             notes.append(f"processor {processor.index} ({processor.name}) matches no content item")
-        total += requests
         rows.append(
             {
                 "index": processor.index,
@@ -330,38 +276,88 @@ def scope_check(
                 "type": processor.processor_type,
                 "level": processor.level,
                 "enabled": processor.enabled,
-                "matched_items": matched,
-                "executions": executions,
+                "matched_items": processor.stats.processed,
+                "executions": processor.stats.executions,
                 "search_scopes": len(scopes),
                 "search_fact_sheets_max": max(sizes) if sizes else None,
                 "estimated_requests": requests,
             }
         )
-    deletion_rows = _deletion_scopes(configuration, view, header, integration, notes)
-    for scope in deletion_rows:
+    return rows, search_rows
+
+
+def _requests(
+    processor: Processor,
+    scopes: list[tuple[str, str, str | None, int]],
+    size: _Sizer,
+    search_rows: list[dict[str, Any]],
+    limits: _Limits,
+    warnings: list[str],
+) -> tuple[int, list[int]]:
+    """The processor's estimated requests (see the module docstring) and its search scope sizes."""
+    read_only = bool(getattr(processor, "read_only", False))
+    per_execution = 1 if read_only else _PER_EXECUTION.get(processor.processor_type, 0)
+    identifier = getattr(processor, "identifier", None)
+    searched = (
+        processor.processor_type == "inboundFactSheet"
+        and isinstance(identifier, IdentifierTemplate)
+        and identifier.search_scope is not None
+    )
+    requests = 0 if searched else processor.stats.executions * per_execution
+    sizes = []
+    for role, text, type_name, uses in scopes:
+        count = size(json.loads(text), type_name)
+        sizes.append(count or 0)
+        search_rows.append(
+            {
+                "processor_index": processor.index,
+                "processor": processor.name,
+                "role": role,
+                "scope": text,
+                "fact_sheets": count,
+            }
+        )
+        if count is None:
+            continue
+        requests += max(1, math.ceil(count / _PAGE))
+        if searched and role == "identifier" and not read_only:
+            requests += uses * count  # every match may be updated (the search filter is not applied)
+        if count > limits.search:
+            warnings.append(
+                f"processor {processor.index} ({processor.name}): a search scope holds {count:,} fact "
+                f"sheets (more than {limits.search:,}); restrict it while testing"
+            )
+    return requests, sizes
+
+
+def _deletion_requests(rows: list[dict[str, Any]], limits: _Limits, warnings: list[str]) -> int:
+    """Requests of the deletion scopes (a read per page, a mutation per item) and their size warnings."""
+    total = 0
+    for scope in rows:
         total += math.ceil(scope["fact_sheets"] / _PAGE) + scope["items"]
-        if scope["fact_sheets"] > search_limit:
+        if scope["fact_sheets"] > limits.search:
             warnings.append(
                 f"deletion scope {scope['kind']}[{scope['index']}] holds {scope['fact_sheets']:,} fact sheets "
-                f"(more than {search_limit:,}); add a tag or id restriction while testing"
+                f"(more than {limits.search:,}); add a tag or id restriction while testing"
             )
-    if total > request_limit:
-        warnings.append(
-            f"about {total:,} GraphQL requests (more than {request_limit:,}): the run would be long"
-        )
-    if view is None:
+    return total
+
+
+def _general_notes(prediction: Prediction) -> list[str]:
+    notes = []
+    if prediction.view is None:
         notes.append("no workspace given: search and deletion scopes cannot be sized")
-    if any(p.filter.on_read is not None for p in compiled.processors):
-        notes.append("onRead filters need a run and were not applied (counts are upper bounds)")
-    removed = None
-    if removals:
-        removed = preview(configs, data, view, fields=fields, now=now).removals
-    return ScopeCheck(rows, search_rows, deletion_rows, total, warnings, notes, removed)
+    if any(p.filter.on_read is not None for p in prediction.result.compiled.processors):
+        notes.append(
+            "onRead filters are checked per fact sheet after an item matched (counts are upper bounds)"
+        )
+    return notes
 
 
-def _deletion_scopes(
-    configuration: Mapping[str, Any], view: Any, header: dict[str, Any], integration: Any, notes: list[str]
-) -> list[dict[str, Any]]:
+def _deletion_scopes(prediction: Prediction, notes: list[str]) -> list[dict[str, Any]]:
+    """One row per deletion scope entry of a FULL-mode run: its fact sheets and the items on them."""
+    configuration = prediction.configuration
+    view = prediction.view
     scopes = configuration.get("deletionScope")
     if not isinstance(scopes, Mapping) or not scopes:
         return []
@@ -370,11 +366,16 @@ def _deletion_scopes(
         return []
     if view is None:
         return []
-    from kit.integration.engine.configuration import Compiler
-
-    ctx = {"header": header, "integration": integration, "variables": {}, "data": None, "content": None}
+    integration = RunIntegration(now=prediction.now, tags=ViewTags(view))
+    ctx = {
+        "header": prediction.result.header,
+        "integration": integration,
+        "variables": {},
+        "data": None,
+        "content": None,
+    }
     out = []
-    for kind in _DELETION_KINDS:
+    for kind in DELETION_KINDS:
         for index, entry in enumerate(scopes.get(kind) or ()):
             if not isinstance(entry, Mapping):
                 continue

@@ -1,10 +1,18 @@
-"""Errors of the report runner that are raised before a kernel starts."""
+"""The errors of headless reports: refused before a kernel starts, or failed while the notebook ran.
+
+This module imports nothing heavy, so ``kit`` can export these classes without loading nbformat.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kit.errors import LxkitError
 
-__all__ = ["ParameterError", "ReportError"]
+if TYPE_CHECKING:
+    from kit.reports.runner import RunRecord
+
+__all__ = ["NotebookNotFound", "ParameterError", "ReportError", "ReportFailed"]
 
 
 class ReportError(LxkitError):
@@ -13,3 +21,20 @@ class ReportError(LxkitError):
 
 class ParameterError(ReportError):
     """A parameter's name or value, or a parameters file, is refused; the message names which and where."""
+
+
+class NotebookNotFound(LxkitError):
+    """No notebook of that name or path."""
+
+
+class ReportFailed(LxkitError):
+    """The notebook raised; ``record`` says where, and its files are kept for inspection."""
+
+    def __init__(self, record: RunRecord) -> None:
+        self.record = record
+        error = record.error or {}
+        super().__init__(
+            f"report {record.notebook!r} failed at In [{error.get('execution_count')}]: {error.get('ename')}: "
+            f"{error.get('evalue')}. The executed notebook is {record.notebook_path}; the run record is "
+            f"{record.directory / 'run.json'}."
+        )

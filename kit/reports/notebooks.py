@@ -6,15 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kit.errors import LxkitError
+from kit.reports.errors import NotebookNotFound
 
 __all__ = ["NOTEBOOK_DIR", "find_notebook", "list_notebooks", "notebook_parameters"]
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-
-
-class NotebookNotFound(LxkitError):
-    """No notebook of that name or path."""
 
 
 def list_notebooks(directory: str | os.PathLike[str] = NOTEBOOK_DIR) -> list[Path]:

@@ -21,7 +21,7 @@ import keyword
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import yaml
@@ -159,7 +159,7 @@ class _ParametersLoader(yaml.SafeLoader):
     """Safe YAML without implicit dates (``2026-11-01`` stays the text a parameter declares), aliases,
     duplicate keys or integers beyond 64 bits."""
 
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
@@ -182,7 +182,7 @@ class _ParametersLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         seen: dict[Any, Any] = {}
         for key_node, _value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -202,7 +202,7 @@ class _ParametersLoader(yaml.SafeLoader):
             seen[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_int(self, node):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         digits = sum(ch.isdigit() for ch in str(node.value))
         if digits > _INT_DIGITS:
             raise yaml.constructor.ConstructorError(

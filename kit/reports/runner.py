@@ -45,7 +45,7 @@ from kit._version import __version__
 from kit.config import load_settings
 from kit.errors import LxkitError
 from kit.redaction import ACCESS_TOKEN, API_TOKEN, REDACTED, Redactor
-from kit.reports.errors import ParameterError, ReportError
+from kit.reports.errors import ParameterError, ReportError, ReportFailed
 from kit.reports.html import export_html
 from kit.reports.kernel import join_forwarders, kernel_manager_class
 from kit.reports.notebooks import find_notebook, notebook_parameters
@@ -89,19 +89,6 @@ def _register_memory_output() -> None:
 
     if not any(scheme == _MEMORY for scheme, _handler in papermill_io._handlers):
         papermill_io.register(_MEMORY, _MemoryOutput)
-
-
-class ReportFailed(LxkitError):
-    """The notebook raised; ``record`` says where, and its files are kept for inspection."""
-
-    def __init__(self, record: RunRecord) -> None:
-        self.record = record
-        error = record.error or {}
-        super().__init__(
-            f"report {record.notebook!r} failed at In [{error.get('execution_count')}]: {error.get('ename')}: "
-            f"{error.get('evalue')}. The executed notebook is {record.notebook_path}; the run record is "
-            f"{record.directory / 'run.json'}."
-        )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,10 +60,19 @@ class _Applier:
             return self.create(ref)
         return None
 
+    def _record(self, fs_id: str) -> dict[str, Any]:
+        record = self.store.factsheet(fs_id)
+        if record is None:
+            raise StoreError(f"no fact sheet with id {fs_id}")
+        return record
+
     def create(self, ref: FactSheetRef) -> str | None:
         writes = self.creates[ref]
         values = _merge(writes)
         name = values.pop("name", None) or (ref.external[1] if ref.external else None)
+        if ref.type is None or not name:  # LeanIX creates a fact sheet only with its type and name
+            self.result.skipped.append(f"create {ref.type} {name!r}: no type or no name")
+            return None
         base = {k: values.pop(k) for k in list(values) if k in ("description", "category")}
         fields = self._fields(ref.type, values)
         if ref.external:
@@ -97,7 +107,7 @@ class _Applier:
 
     # -- writes --------------------------------------------------------------------------------------
     def apply(self, write: Any) -> None:
-        handler = {
+        handlers: dict[type, Callable[[Any], None]] = {
             FieldWrite: self.field,
             StatusWrite: self.status,
             RelationWrite: self.relation,
@@ -105,7 +115,8 @@ class _Applier:
             SubscriptionWrite: self.subscription,
             DocumentWrite: self.document,
             MetricPoint: self.metric,
-        }.get(type(write))
+        }
+        handler = handlers.get(type(write))
         if handler is None:
             return  # impacts and to-dos are not modelled in the sandbox
         try:
@@ -120,7 +131,7 @@ class _Applier:
         fs_id = self.resolve(write.target)
         if fs_id is None:
             return
-        record = self.store.factsheet(fs_id)
+        record = self._record(fs_id)
         head, _, sub = write.key.partition(".")
         if write.key in BASE_KEYS:
             self.store.update_factsheet(fs_id, **{write.key: write.value})
@@ -145,9 +156,7 @@ class _Applier:
         if source is None or target is None:
             return
         existing = [
-            e.node
-            for e in self.store.factsheet(source)[write.type]["edges"]
-            if e.node["factSheet"]["id"] == target
+            e.node for e in self._record(source)[write.type]["edges"] if e.node["factSheet"]["id"] == target
         ]
         if write.action == "delete":
             for node in existing:
@@ -171,7 +180,7 @@ class _Applier:
         tag_id = self._tag_id(write)
         if tag_id is None:
             return
-        current = [t["id"] for t in self.store.factsheet(fs_id)["tags"]]
+        current = [t["id"] for t in self._record(fs_id)["tags"]]
         if write.action == "remove":
             wanted = [t for t in current if t != tag_id]
         else:
@@ -210,7 +219,7 @@ class _Applier:
                 return
             first, _, last = write.user.partition("@")[0].partition(".")
             user = self.store.add_user(first.title() or "New", last.title() or "User", write.user)
-        edges = self.store.factsheet(fs_id)["subscriptions"]["edges"]
+        edges = self._record(fs_id)["subscriptions"]["edges"]
         existing = next((e.node for e in edges if e.node["user"]["id"] == user["id"]), None)
         if existing is not None:
             if write.action == "upsert" and existing["type"] == "ACCOUNTABLE" and write.type != "ACCOUNTABLE":

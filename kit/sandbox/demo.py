@@ -14,12 +14,13 @@ import random
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate
 from typing import Any
 
 from kit.errors import LxkitError
-from kit.leanix.metamodel import DEFAULT_METAMODEL, FactSheetTypeDef, FieldDef, FieldKind, MetaModel
+from kit.leanix.metamodel import FactSheetTypeDef, FieldDef, FieldKind, MetaModel
+from kit.sandbox.metamodel import DEFAULT_METAMODEL
 from kit.sandbox.store import Store
 
 __all__ = ["REFERENCE_DATE", "TYPE_WEIGHTS", "allocate", "generate_workspace", "uuid4_from_bits"]
@@ -321,6 +322,10 @@ class _Rand(random.Random):
             picked[int(self.random() * n)] = None
         return [seq[i] for i in picked]
 
+    def some_of(self, seq: Sequence[Any]) -> list[Any]:
+        """Between one and all distinct items of ``seq``."""
+        return self.some(seq, self.between(1, len(seq)))
+
 
 class _Generator:
     """One generation run; all randomness comes from ``self.rng`` in a fixed order."""
@@ -455,7 +460,7 @@ class _Generator:
         rng = self.rng
         if tdef.name == "BusinessCapability" and tdef.hierarchical:
             n1, n2 = max(1, round(count * 0.08)), round(count * 0.27)
-            l1 = [self._add(tdef, lambda i=i: _nth(_CAPABILITIES, i, rng)) for i in range(min(count, n1))]
+            l1 = [self._add(tdef, partial(_nth, _CAPABILITIES, i, rng)) for i in range(min(count, n1))]
             l2 = [
                 self._add(
                     tdef, lambda: f"{rng.pick(_CAPABILITY_TOPICS)} {rng.pick(_CAPABILITY_AREAS)}", parents=l1
@@ -476,7 +481,7 @@ class _Generator:
         for i in range(count):
             is_root_zone = i <= count * 0.3
             parents = roots if child_share and not is_root_zone and rng.random() < child_share else None
-            make = (lambda n=ordered[i]: n) if i < len(ordered) else (lambda: maker(rng, tdef))
+            make = partial(_given, ordered[i]) if i < len(ordered) else partial(maker, rng, tdef)
             rec = self._add(tdef, make, parents=parents)
             if is_root_zone:
                 roots.append(rec)
@@ -698,9 +703,9 @@ class _Generator:
             elif f.name == "description":
                 out.append((f.name, 0.1, lambda: "Shared instance"))
             elif f.kind is FieldKind.SINGLE_SELECT:
-                out.append((f.name, 0.6, lambda values=values: rng.pick(values)))
+                out.append((f.name, 0.6, partial(rng.pick, values)))
             elif f.kind is FieldKind.MULTIPLE_SELECT:
-                out.append((f.name, 0.6, lambda values=values: rng.some(values, rng.between(1, len(values)))))
+                out.append((f.name, 0.6, partial(rng.some_of, values)))
             elif f.kind is FieldKind.DOUBLE:
                 out.append((f.name, 0.5, lambda: round(rng.lognormvariate(9, 1.2), -2)))
             elif f.kind is FieldKind.INTEGER:
@@ -782,6 +787,11 @@ def _itcomponent_name(rng: _Rand, tdef: FactSheetTypeDef) -> tuple[str, dict[str
     return name, extra
 
 
+def _given(name: str) -> str:
+    """A name fixed in advance (a name maker that draws nothing)."""
+    return name
+
+
 def _nth(names: Sequence[str], i: int, rng: _Rand) -> str:
     """The i-th name of a list, then random variants once the list is used up."""
     return names[i] if i < len(names) else f"{rng.pick(names)} {rng.pick(_REGIONS)}"
@@ -848,7 +858,7 @@ def _context_name(rng: _Rand, tdef: FactSheetTypeDef) -> str:
     return f"{rng.pick(_DOMAINS)} {rng.pick(_CONTEXT_WORDS)}"
 
 
-_NAME_MAKERS: dict[str, Callable[[random.Random, FactSheetTypeDef], Any]] = {
+_NAME_MAKERS: dict[str, Callable[[_Rand, FactSheetTypeDef], Any]] = {
     "Application": _application_name,
     "ITComponent": _itcomponent_name,
     "Provider": _provider_name,

@@ -9,7 +9,9 @@ import random
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Fault", "FaultInjector", "Faults", "RateLimiter"]
 
@@ -36,12 +38,14 @@ class Faults:
     def __post_init__(self) -> None:
         unknown = (set(self.rates) | set(self.script)) - set(FAULT_KINDS) - {None}
         if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; choose from {FAULT_KINDS}")
+            raise ValueError(f"unknown fault kinds {sorted(map(str, unknown))}; choose from {FAULT_KINDS}")
         if sum(self.rates.values()) > 1:
             raise ValueError("fault rates add up to more than 1")
 
     @classmethod
-    def mixed(cls, total: float, kinds=("429", "429-retry-after", "503", "drop"), **kw) -> Faults:
+    def mixed(
+        cls, total: float, kinds: tuple[str, ...] = ("429", "429-retry-after", "503", "drop"), **kw: Any
+    ) -> Faults:
         """``total`` spread evenly over ``kinds`` (by default the transient faults a client must survive)."""
         return cls(rates={k: total / len(kinds) for k in kinds}, **kw)
 
@@ -89,7 +93,7 @@ class FaultInjector:
 class RateLimiter:
     """LeanIX's user-based limit: at most ``per_minute`` requests in any 60-second window per user."""
 
-    def __init__(self, per_minute: int | None = 1800, clock=time.monotonic) -> None:
+    def __init__(self, per_minute: int | None = 1800, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
         self._clock = clock
         self._lock = threading.Lock()

@@ -54,7 +54,6 @@ from kit.integration.facets import FacetError, compile_filter, sort_records
 from kit.leanix.metamodel import BASE_FIELD_NAMES, MetaModel
 from kit.sandbox.schema import build_sdl
 from kit.sandbox.store import Store
-from kit.sandbox.view import facet_schema
 
 __all__ = ["DEFAULT_PAGE_SIZE", "PageServed", "PathfinderGraphQL", "build_sdl"]
 
@@ -247,7 +246,7 @@ class _FastExecutor(IncrementalExecutor or object):  # type: ignore[misc]
     own path, so results and errors are the same.
     """
 
-    def execute_fields(  # type: ignore[override]
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,
@@ -288,6 +287,14 @@ class _FastExecutor(IncrementalExecutor or object):  # type: ignore[misc]
         return results
 
 
+def _object_type(schema: GraphQLSchema, name: str) -> GraphQLObjectType:
+    """The object type ``name`` of the generated schema."""
+    found = schema.type_map[name]
+    if not isinstance(found, GraphQLObjectType):
+        raise TypeError(f"{name} is a {type(found).__name__} in the sandbox schema, not an object type")
+    return found
+
+
 class _Compiled:
     """A schema with resolvers for one (meta model, denied fields) pair, plus its document cache."""
 
@@ -300,11 +307,10 @@ class _Compiled:
         query.fields["allTags"].resolve = _list_resolver("tags")
         query.fields["allTagGroups"].resolve = _list_resolver("tag_groups")
         query.fields["allSubscriptionRoles"].resolve = _list_resolver("subscription_roles")
-        self.schema.type_map["TagGroup"].fields["tags"].resolve = _resolve_group_tags  # type: ignore[union-attr]
+        _object_type(self.schema, "TagGroup").fields["tags"].resolve = _resolve_group_tags
         for type_name, field_name in denied:
-            gql_type = self.schema.type_map[type_name]
             message = f"No permission: fact_sheet_fields:read:{type_name.lower()}:{field_name}"
-            gql_type.fields[field_name].resolve = _denied_resolver(message)  # type: ignore[union-attr]
+            _object_type(self.schema, type_name).fields[field_name].resolve = _denied_resolver(message)
         self._documents: OrderedDict[str, tuple[DocumentNode | None, list[GraphQLError]]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -316,8 +322,9 @@ class _Compiled:
                 self._documents.move_to_end(query)
                 return hit
         try:
-            doc: DocumentNode | None = parse(query, max_tokens=_MAX_TOKENS)
-            errors = validate(self.schema, doc)
+            parsed = parse(query, max_tokens=_MAX_TOKENS)
+            doc: DocumentNode | None = parsed
+            errors = validate(self.schema, parsed)
         except GraphQLError as error:
             doc, errors = None, [error]
         entry = (None if errors else doc, errors)
@@ -474,7 +481,7 @@ class _Selection:
                 type=self.type,
                 today=self.store.today,
                 tag_group_ids=self.store.tag_groups,
-                schema=facet_schema(self.mm),
+                schema=self.mm,
             )
         except FacetError as error:
             raise GraphQLError(str(error)) from None
@@ -493,6 +500,6 @@ class _Selection:
 def _sorted(mm: MetaModel, rows: list[dict[str, Any]], sortings: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Stable multi-key sort; empty values go last in either direction."""
     try:
-        return sort_records(rows, sortings, facet_schema(mm))  # type: ignore[return-value]
+        return sort_records(rows, sortings, mm)  # type: ignore[return-value]
     except FacetError as error:
         raise GraphQLError(str(error)) from None

@@ -15,11 +15,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from kit.errors import LxkitError
+from kit.sandbox.errors import SandboxError
 
 if TYPE_CHECKING:
     from kit.sandbox.faults import Faults
-    from kit.sandbox.server import SandboxOptions
+    from kit.sandbox.options import SandboxOptions
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -41,10 +41,6 @@ MAX_SECONDS = 600.0  # latency, Retry-After, run delay, body read timeout: longe
 MAX_BODY_BYTES = 50 * 1024 * 1024
 
 SERVE = "lxkit sandbox serve"
-
-
-class SandboxError(LxkitError):
-    """A sandbox setting is out of range, or the server cannot start (host not loopback, port in use)."""
 
 
 # -- settings ------------------------------------------------------------------------------------------------

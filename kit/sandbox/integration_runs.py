@@ -1,52 +1,60 @@
 """The sandbox's Integration API write side: configurations, runs (asynchronous and fast), stop.
 
-A run applies the same engine as ``kit.preview`` to the sandbox store: a test run changes nothing, a real
-run changes what GraphQL returns afterwards; both land in the run history and the sync log.
+A run is predicted with :func:`kit.integration.predict.predict` over the sandbox store (what ``kit.preview``
+computes) and its plan applied to the store: a test run changes nothing, a real run changes what GraphQL
+returns afterwards; both land in the run history and the sync log.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from email.message import Message
 from typing import TYPE_CHECKING, Any
 
 from kit.errors import LxkitError
-from kit.sandbox.api import _param, _run
-from kit.sandbox.server import ApiError
+from kit.integration.inputs import load_config, load_ldif
+from kit.integration.predict import predict
+from kit.sandbox.api import find_run
+from kit.sandbox.apply import apply_plan
+from kit.sandbox.errors import ApiError
+from kit.sandbox.request_parts import Query, flag, json_body, param
+from kit.sandbox.view import StoreView
 
 if TYPE_CHECKING:
     from kit.sandbox.server import Sandbox
 
+__all__ = [
+    "create_run",
+    "create_run_with_config",
+    "delete_configuration",
+    "fast_run",
+    "start_run",
+    "stop_run",
+    "upsert_configuration",
+]
+
 IDENTITY = ("connectorType", "connectorId", "connectorVersion", "processingDirection", "processingMode")
 ACTIVE = ("CREATED", "PENDING", "IN_PROGRESS")
+Answer = tuple[int, Any]
+#: a run as the sandbox keeps it: iAPI's run fields, plus ``_ldif``, ``_config``, ``_stop`` and ``test``
+Run = dict[str, Any]
 
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _flag(query: dict, name: str) -> bool:
-    return str(_param(query, name, "false")).lower() == "true"
-
-
-def _json_body(body: bytes) -> Any:
-    try:
-        return json.loads(body or b"null")
-    except ValueError as exc:
-        raise ApiError(400, {"errors": [f"Request body is not valid JSON: {exc}"]}) from None
-
-
-def _identity(config: dict) -> tuple:
+def _identity(config: dict[str, Any]) -> tuple[Any, ...]:
     mode = str(config.get("processingMode") or "partial").lower()
     return (*(config.get(k) for k in IDENTITY[:4]), mode)
 
 
 # -- configurations -------------------------------------------------------------------------------------
-def upsert_configuration(sandbox: Sandbox, query, body, headers):
-    config = _json_body(body)
+def upsert_configuration(sandbox: Sandbox, query: Query, body: bytes, headers: Message) -> Answer:
+    config = json_body(body)
     if not isinstance(config, dict) or any(not config.get(k) for k in IDENTITY[:4]):
         raise ApiError(400, {"errors": [f"A configuration needs {', '.join(IDENTITY[:4])} and processors."]})
     configs = sandbox.history.configurations
@@ -54,8 +62,8 @@ def upsert_configuration(sandbox: Sandbox, query, body, headers):
     return 204, None
 
 
-def delete_configuration(sandbox: Sandbox, query, body, headers):
-    wanted = {k: _param(query, k) for k in IDENTITY}
+def delete_configuration(sandbox: Sandbox, query: Query, body: bytes, headers: Message) -> Answer:
+    wanted = {k: param(query, k) for k in IDENTITY}
     if any(v is None for v in wanted.values()):
         raise ApiError(400, {"errors": ["Not all necessary fields are set in parameters."]})
     configs = sandbox.history.configurations
@@ -67,40 +75,40 @@ def delete_configuration(sandbox: Sandbox, query, body, headers):
 
 
 # -- runs -------------------------------------------------------------------------------------------------
-def create_run(sandbox: Sandbox, query, body, headers):
-    ldif = _json_body(body)
+def create_run(sandbox: Sandbox, query: Query, body: bytes, headers: Message) -> Answer:
+    ldif = json_body(body)
     if not isinstance(ldif, dict):
         raise ApiError(400, {"errors": ["The body must be an LDIF JSON object."]})
     run = _new_run(sandbox, ldif, None)
-    if _flag(query, "start"):
-        _start(sandbox, run, _flag(query, "test"))
-    elif _flag(query, "test"):
+    if flag(query, "start"):
+        _start(sandbox, run, flag(query, "test"))
+    elif flag(query, "test"):
         raise ApiError(400, {"errors": ["'test=true' requires 'start=true'."]})
     return 200, {"id": run["id"]}
 
 
-def create_run_with_config(sandbox: Sandbox, query, body, headers):
-    request = _json_body(body)
+def create_run_with_config(sandbox: Sandbox, query: Query, body: bytes, headers: Message) -> Answer:
+    request = json_body(body)
     if not isinstance(request, dict) or not isinstance(request.get("input"), dict):
         raise ApiError(400, {"errors": ['Expected {"input": <LDIF>, "processorConfiguration": <config>}.']})
     run = _new_run(sandbox, request["input"], request.get("processorConfiguration"))
-    if _flag(query, "start"):
-        _start(sandbox, run, _flag(query, "test"))
+    if flag(query, "start"):
+        _start(sandbox, run, flag(query, "test"))
     return 200, {"id": run["id"]}
 
 
-def start_run(sandbox: Sandbox, query, body, headers, run_id: str):
-    run = _run(sandbox, run_id)
+def start_run(sandbox: Sandbox, query: Query, body: bytes, headers: Message, run_id: str) -> Answer:
+    run = find_run(sandbox, run_id)
     if run["status"] != "CREATED":
         raise ApiError(
             400, {"errors": [f"Synchronization run {run_id} was started already ({run['status']})."]}
         )
-    _start(sandbox, run, _flag(query, "test"))
+    _start(sandbox, run, flag(query, "test"))
     return 200, None
 
 
-def stop_run(sandbox: Sandbox, query, body, headers, run_id: str):
-    run = _run(sandbox, run_id)
+def stop_run(sandbox: Sandbox, query: Query, body: bytes, headers: Message, run_id: str) -> Answer:
+    run = find_run(sandbox, run_id)
     if run["status"] not in ACTIVE:
         raise ApiError(
             400, {"errors": [f"Synchronization run {run_id} is not pending or running ({run['status']})."]}
@@ -111,8 +119,10 @@ def stop_run(sandbox: Sandbox, query, body, headers, run_id: str):
     return 200, None
 
 
-def fast_run(sandbox: Sandbox, query, body, headers, with_config: bool = False):
-    request = _json_body(body)
+def fast_run(
+    sandbox: Sandbox, query: Query, body: bytes, headers: Message, with_config: bool = False
+) -> Answer:
+    request = json_body(body)
     ldif = request.get("input") if with_config and isinstance(request, dict) else request
     config = request.get("processorConfiguration") if with_config and isinstance(request, dict) else None
     if not isinstance(ldif, dict):
@@ -120,7 +130,7 @@ def fast_run(sandbox: Sandbox, query, body, headers, with_config: bool = False):
     if str(ldif.get("processingDirection", "")).lower() == "outbound":
         raise ApiError(400, {"errors": ["Fast execution does not support outbound yet."]})
     run = _new_run(sandbox, ldif, config)
-    run["test"] = _flag(query, "test")
+    run["test"] = flag(query, "test")
     _execute(sandbox, run)
     stats = run["stats"]
     duration = sum(float(p["processingTotalDuration"][2:-1]) for p in stats.get("processorStatistics") or [])
@@ -136,8 +146,10 @@ def fast_run(sandbox: Sandbox, query, body, headers, with_config: bool = False):
     }
 
 
-def _new_run(sandbox: Sandbox, ldif: dict, config: dict | None) -> dict:
-    run = {
+def _new_run(sandbox: Sandbox, ldif: dict[str, Any], config: object) -> Run:
+    if config is not None and not isinstance(config, dict):
+        raise ApiError(400, {"errors": ["'processorConfiguration' must be a JSON object."]})
+    run: Run = {
         "id": str(uuid.uuid4()),
         "status": "CREATED",
         "description": ldif.get("description") or "",
@@ -163,13 +175,13 @@ def _new_run(sandbox: Sandbox, ldif: dict, config: dict | None) -> dict:
     return run
 
 
-def _status(run: dict, status: str) -> None:
+def _status(run: Run, status: str) -> None:
     run["status"] = status
     run["progress"]["status"] = status
     run["stats"]["statusChanges"].append({"status": status, "timestamp": _now()})
 
 
-def _start(sandbox: Sandbox, run: dict, test: bool) -> None:
+def _start(sandbox: Sandbox, run: Run, test: bool) -> None:
     run["test"] = test
     _status(run, "PENDING")
     threading.Thread(
@@ -177,38 +189,22 @@ def _start(sandbox: Sandbox, run: dict, test: bool) -> None:
     ).start()
 
 
-def _execute(sandbox: Sandbox, run: dict) -> None:
-    from kit.previews.preview import preview
-    from kit.sandbox.apply import apply_plan
-    from kit.sandbox.view import StoreView
-
+def _execute(sandbox: Sandbox, run: Run) -> None:
     time.sleep(sandbox.options.run_delay)
     if run.get("_stop"):
         _finish(sandbox, run, "STOPPED")
         return
     _status(run, "IN_PROGRESS")
-    ldif = run["_ldif"]
-    configs = (
-        [run["_config"]]
-        if run["_config"]
-        else [
-            c
-            for c in sandbox.history.configurations  # those of this connector; the engine picks the version
-            if (c.get("connectorType"), c.get("connectorId"))
-            == (ldif.get("connectorType"), ldif.get("connectorId"))
-        ]
-        or sandbox.history.configurations
-    )
     try:
+        ldif = load_ldif(run["_ldif"]).data
+        configs = [load_config(c).data for c in _configs(sandbox, run)]
         with sandbox.lock:
-            result = preview(
-                configs, run["_ldif"], workspace=StoreView(sandbox.store), fields=sandbox.field_kinds
-            )
+            prediction = predict(configs, ldif, StoreView(sandbox.store))
             if run.get("_stop"):
                 _finish(sandbox, run, "STOPPED")
                 return
-            if not run["test"]:  # the preview's plan ends with the deletions that are not cancelled
-                applied = apply_plan(sandbox.store, result.plan)
+            if not run["test"]:  # the plan ends with the deletions that are not cancelled
+                applied = apply_plan(sandbox.store, prediction.plan)
                 sandbox.metric_points.extend(applied.metrics)
     except LxkitError as exc:
         run["warnings"] = [
@@ -223,21 +219,35 @@ def _execute(sandbox: Sandbox, run: dict) -> None:
         ]
         _finish(sandbox, run, "FAILED")
         return
-    run["warnings"] = list(result.warning_records)
-    run["stats"].update({k: v for k, v in result.stats.items() if k != "statusChanges"})
+    stats = prediction.stats
+    run["warnings"] = list(prediction.result.warnings)
+    run["stats"].update({k: v for k, v in stats.items() if k != "statusChanges"})
     run["progress"].update(
-        processedContentCount=len(run["_ldif"].get("content") or []),
+        processedContentCount=len(ldif.get("content") or []),
         errorCount=sum(1 for w in run["warnings"] if w["status"] == "ERROR"),
         graphQLRequestCount=sum(
-            p.get("graphQLRequestCount", 0) for p in result.stats.get("processorStatistics", [])
+            p.get("graphQLRequestCount", 0) for p in stats.get("processorStatistics", [])
         ),
     )
-    if result.output_ldif is not None:
-        run["results"] = result.output_ldif
+    output = prediction.plan.output_ldif
+    if output is not None:
+        run["results"] = output
     _finish(sandbox, run, "FINISHED")
 
 
-def _finish(sandbox: Sandbox, run: dict, status: str) -> None:
+def _configs(sandbox: Sandbox, run: Run) -> list[Any]:
+    """The run's own configuration, else the stored ones of its connector (the engine picks the version),
+    else all stored ones."""
+    if run["_config"]:
+        return [run["_config"]]
+    ldif = run["_ldif"]
+    connector = (ldif.get("connectorType"), ldif.get("connectorId"))
+    configurations = sandbox.history.configurations
+    mine = [c for c in configurations if (c.get("connectorType"), c.get("connectorId")) == connector]
+    return mine or configurations
+
+
+def _finish(sandbox: Sandbox, run: Run, status: str) -> None:
     _status(run, status)
     errors = sum(1 for w in run["warnings"] if w["status"] == "ERROR")
     warnings = len(run["warnings"]) - errors

@@ -9,6 +9,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 __all__ = ["CONNECTORS", "RunHistory", "generate_runs"]
 
@@ -185,7 +186,7 @@ def _add_run(
     warnings = [_warning(rng, connector, errors=status != "FINISHED") for _ in range(warning_count)]
     errors = sum(1 for w in warnings if w["status"] == "ERROR")
     per_processor = _split(rng, items, len(connector.processors))
-    processor_stats = []
+    processor_stats: list[dict[str, Any]] = []
     for index, ((_ptype, name, _level), count) in enumerate(
         zip(connector.processors, per_processor, strict=True)
     ):

@@ -11,7 +11,7 @@ _SCALAR_OF_KIND = {
     FieldKind.STRING: "String",
     FieldKind.DOUBLE: "Float",
     FieldKind.INTEGER: "Int",
-    FieldKind.DATE: "String",
+    FieldKind.DATE: "Date",
     FieldKind.LIFECYCLE: "Lifecycle",
     FieldKind.EXTERNALID: "ExternalId",
 }
@@ -40,6 +40,7 @@ _FIXED_SDL = """
 schema { query: Query }
 
 scalar Long
+scalar Date
 
 enum FactSheetStatus { ACTIVE ARCHIVED }
 enum FactSheetLxState { APPROVED BROKEN_QUALITY_SEAL DRAFT REJECTED }
@@ -160,10 +161,12 @@ def _field_sdl(owner: str, fdef: FieldDef, enums: list[str]) -> str:
 
 
 def _relation_sdl(owner: str, conn: str, rdef: RelationDef, enums: list[str]) -> str:
+    """A relation's node, edge and connection types; the node's ``factSheet`` has the target's type (as in
+    LeanIX), which is how introspection tells a relation's target."""
     node = relation_type_name(owner, conn)
     fields = "\n".join(f"  {_field_sdl(node, f, enums)}" for f in rdef.fields)
     return (
-        f"type {node} {{\n  id: ID!\n  type: String\n{fields}\n  factSheet: BaseFactSheet\n}}\n"
+        f"type {node} {{\n  id: ID!\n  type: String\n{fields}\n  factSheet: {rdef.target}\n}}\n"
         f"type {node}Edge {{ node: {node} }}\n"
         f"type {node}Connection {{ totalCount: Int! edges: [{node}Edge] }}\n"
     )

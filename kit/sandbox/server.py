@@ -19,18 +19,24 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from email.message import Message
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kit.sandbox.faults import FaultInjector, Faults, RateLimiter
+from kit.integration.plan import MetricPoint
+from kit.sandbox import api, integration_runs
+from kit.sandbox.demo import generate_workspace
+from kit.sandbox.errors import ApiError, SandboxError
+from kit.sandbox.faults import Fault, FaultInjector, Faults, RateLimiter
+from kit.sandbox.graphql_api import PathfinderGraphQL
 from kit.sandbox.guards import (
-    SandboxError,
     authorization_problem,
     check_faults,
     check_host,
-    check_options,
     check_port,
     check_token_lifetime,
     content_length,
@@ -38,50 +44,17 @@ from kit.sandbox.guards import (
     port_unavailable,
     redact,
 )
+from kit.sandbox.options import SANDBOX_TOKEN, SandboxOptions
+from kit.sandbox.runs import generate_runs
+from kit.sandbox.store import Store
 from kit.sandbox.tokens import TokenIssuer, TokenRejected
 
 __all__ = ["SANDBOX_TOKEN", "RequestRecord", "Sandbox", "SandboxError", "SandboxOptions"]
 
 log = logging.getLogger("kit.sandbox")
 
-# Not a secret: the sandbox is local and holds generated data. Real tokens never take this value.
-SANDBOX_TOKEN = "LXT_sandbox_demo_token_not_a_secret"
-
 IAPI = "/services/integration-api/v1"
 SYNCLOG = "/services/synclog/v1"
-
-
-@dataclass(frozen=True)
-class SandboxOptions:
-    """Everything that shapes one sandbox server; out-of-range values raise :class:`SandboxError` here, so
-    ``SandboxOptions(...)`` in Python and ``lxkit sandbox serve`` refuse the same settings
-    (:func:`kit.sandbox.guards.check_options` has the ranges).
-
-    ``fault_rate`` spreads that share of requests evenly over the transient faults a client must survive
-    (429 with and without Retry-After, 503, dropped connections), drawn with ``seed``; give either it or
-    ``faults.rates``. ``read_timeout`` is how long a request body may take to arrive before a 400.
-    """
-
-    size: int = 2000
-    seed: int = 7
-    api_token: str = SANDBOX_TOKEN
-    token_lifetime: float = 3600.0
-    rate_limit: int | None = 1800
-    denied_fields: tuple[str, ...] = ()
-    faults: Faults = field(default_factory=Faults)
-    run_delay: float = 0.05  # seconds a started run stays PENDING (lets clients poll and stop)
-    fault_rate: float = 0.0
-    read_timeout: float = 10.0
-    between_pages: Callable[..., None] | None = None  # tests: called per PageServed (see graphql_api)
-
-    def __post_init__(self) -> None:
-        check_options(self)
-
-    def starting_faults(self) -> Faults:
-        """The faults the server starts with: ``faults``, with ``fault_rate`` spread over transient kinds."""
-        if not self.fault_rate:
-            return self.faults
-        return replace(self.faults, rates=Faults.mixed(self.fault_rate).rates, seed=self.seed)
 
 
 @dataclass(frozen=True)
@@ -95,16 +68,19 @@ class RequestRecord:
     fault: str | None = None
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, body: object) -> None:
-        self.status, self.body = status, body
-
-
 class Sandbox:
     """A running (or ready to run) sandbox server; use as a context manager or call start()/stop()."""
 
-    def __init__(self, options: SandboxOptions | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Generate the workspace and bind ``host:port`` (loopback only; port 0 picks a free one)."""
+    def __init__(
+        self,
+        options: SandboxOptions | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        store: Store | None = None,
+    ) -> None:
+        """Generate the workspace (or serve ``store``, then ``options.size`` is not used) and bind
+        ``host:port`` (loopback only; port 0 picks a free one)."""
         self.options = options or SandboxOptions()
         if not isinstance(self.options, SandboxOptions):
             raise SandboxError(f"options must be a SandboxOptions, got a {type(self.options).__name__}.")
@@ -118,7 +94,7 @@ class Sandbox:
                 self._httpd.server_bind()
             except OSError as exc:
                 raise port_unavailable(host, port, exc) from None
-            self._build()
+            self._build(store)
             try:
                 self._httpd.server_activate()
             except OSError as exc:
@@ -127,22 +103,19 @@ class Sandbox:
             self._httpd.server_close()
             raise
 
-    def _build(self) -> None:
-        from kit.sandbox.demo import generate_workspace
-        from kit.sandbox.graphql_api import PathfinderGraphQL
-        from kit.sandbox.runs import generate_runs
-
-        self.store = generate_workspace(size=self.options.size, seed=self.options.seed)
+    def _build(self, store: Store | None) -> None:
+        if store is not None and not isinstance(store, Store):
+            raise SandboxError(f"store must be a kit.sandbox.store.Store, got a {type(store).__name__}.")
+        if store is None:
+            store = generate_workspace(size=self.options.size, seed=self.options.seed)
+        self.store = store
         self.history = generate_runs(self.store.workspace_id, seed=self.options.seed)
         self.graphql = PathfinderGraphQL(
             self.store, denied_fields=self.options.denied_fields, between_pages=self.options.between_pages
         )
         gc.freeze()  # the generated workspace lives as long as the server: keep it out of GC passes
         self.lock = threading.RLock()  # runs write the store while GraphQL reads it
-        self.field_kinds = {
-            t.name: {f.name: str(f.kind) for f in t.fields} for t in self.store.metamodel.types
-        }
-        self.metric_points: list = []
+        self.metric_points: list[MetricPoint] = []
         self.injector = FaultInjector(self.options.starting_faults())
         self.limiter = RateLimiter(self.options.rate_limit)
         self.log: deque[RequestRecord] = deque(maxlen=100_000)
@@ -163,6 +136,8 @@ class Sandbox:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode()
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def start(self) -> Sandbox:
@@ -206,15 +181,13 @@ class Sandbox:
             self.faults = previous
 
     @contextmanager
-    def options_changed(self, **changes) -> Iterator[Sandbox]:
+    def options_changed(self, **changes: Any) -> Iterator[Sandbox]:
         """Temporarily change token lifetime or denied fields (tests share one server)."""
         saved = (self.issuer.lifetime, self.graphql)
         if "token_lifetime" in changes:
             check_token_lifetime(changes["token_lifetime"])
             self.issuer.lifetime = changes["token_lifetime"]
         if "denied_fields" in changes:
-            from kit.sandbox.graphql_api import PathfinderGraphQL
-
             self.graphql = PathfinderGraphQL(self.store, denied_fields=changes["denied_fields"])
         try:
             yield self
@@ -222,7 +195,9 @@ class Sandbox:
             self.issuer.lifetime, self.graphql = saved
 
     # -- request handling (called from the handler thread) ------------------------------------------
-    def handle(self, method: str, target: str, headers, body: bytes) -> tuple[int, dict, bytes | None]:
+    def handle(
+        self, method: str, target: str, headers: Message, body: bytes
+    ) -> tuple[int, dict[str, str], bytes | None]:
         started = time.perf_counter()
         parts = urlsplit(target)
         path, query = parts.path.rstrip("/") or "/", parse_qs(parts.query)
@@ -261,11 +236,11 @@ class Sandbox:
             payload = _redacted(payload, self._presented_secrets(headers))
         elif isinstance(payload, dict) and payload.get("errors"):
             payload = {**payload, "errors": _redacted(payload["errors"], self._presented_secrets(headers))}
-        body = None if payload is None else json.dumps(payload, separators=(",", ":")).encode()
+        answer = None if payload is None else json.dumps(payload, separators=(",", ":")).encode()
         extra["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
-        return status, extra, body
+        return status, extra, answer
 
-    def _fault(self, method: str, path: str, fault) -> tuple[int, dict, bytes | None]:
+    def _fault(self, method: str, path: str, fault: Fault) -> tuple[int, dict[str, str], bytes | None]:
         self.log.append(
             RequestRecord(
                 time.time(), method, path, 0 if fault.kind == "drop" else int(fault.kind[:3]), fault.kind
@@ -283,7 +258,7 @@ class Sandbox:
         }
         return status, headers, json.dumps({"status": "ERROR", "message": messages[status]}).encode()
 
-    def _presented_secrets(self, headers) -> list[str]:
+    def _presented_secrets(self, headers: Message) -> list[str]:
         """The API token and whatever credentials the request carried (to keep them out of answers)."""
         found = [self.options.api_token]
         credentials = (headers.get("Authorization") or "").partition(" ")[2]
@@ -293,7 +268,7 @@ class Sandbox:
                 found.append(base64.b64decode(credentials, validate=True).decode().partition(":")[2])
         return found
 
-    def _authorize(self, headers) -> dict:
+    def _authorize(self, headers: Message) -> dict[str, Any]:
         try:
             claims = self.issuer.verify(headers.get("Authorization"), self.faults.expire_tokens_after)
         except TokenRejected as exc:
@@ -314,7 +289,7 @@ class Sandbox:
 BEARER = 'Bearer realm="LeanIX"'
 
 
-def _error(message: str) -> dict:
+def _error(message: str) -> dict[str, str]:
     """An error body in the shape LeanIX's services answer 401/429/5xx with."""
     return {"status": "ERROR", "message": message}
 
@@ -335,11 +310,16 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     sandbox: Sandbox
 
-    def __init__(self, address, handler, bind_and_activate: bool = True) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        bind_and_activate: bool = True,
+    ) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, handler, bind_and_activate)
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # a client that went away (or a connection the fault injector dropped) is not worth a traceback
         log.debug("connection from %s ended with an error", client_address, exc_info=True)
 
@@ -356,6 +336,9 @@ _PROTOCOL_ERRORS = {
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    raw_requestline: bytes  # set by BaseHTTPRequestHandler.handle_one_request
+    _checked: bool
+    _length: int
 
     def setup(self) -> None:
         super().setup()
@@ -369,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         are fixed per status because http.server's would quote the request line back."""
         self._refuse(code, _PROTOCOL_ERRORS.get(code, HTTPStatus(code).phrase), close=True)
 
-    def _refuse(self, code: int, message: str, *, close: bool, extra: dict | None = None) -> None:
+    def _refuse(self, code: int, message: str, *, close: bool, extra: dict[str, str] | None = None) -> None:
         if self.request_version in ("HTTP/0.9", "", None):  # so that a status line and headers go out
             self.request_version = "HTTP/1.0"
         payload = json.dumps(_error(message), separators=(",", ":")).encode()
@@ -409,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         self._checked = False  # one handler serves every request of a keep-alive connection
         if len(self.raw_requestline.split()) == 2:  # an HTTP/0.9 request: no headers would follow
-            self.command, self.path, self.request_version, self.requestline = None, "", "HTTP/1.0", ""
+            self.command, self.path, self.request_version, self.requestline = "", "", "HTTP/1.0", ""
             self.send_error(HTTPStatus.BAD_REQUEST)
             return False
         if not super().parse_request():
@@ -491,7 +474,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.settimeout(None)
         return b"".join(chunks)
 
-    def _prepare(self) -> tuple[int, dict, bytes | None] | None:
+    def _prepare(self) -> tuple[int, dict[str, str], bytes | None] | None:
         """The answer to send, or None when the request was refused (and answered) already."""
         if self._check_headers():
             return None
@@ -528,19 +511,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s - %s", self.address_string(), format % args)
 
 
 # -- routes ------------------------------------------------------------------------------------------------
-Handler = Callable[..., tuple[int, object]]
+#: an endpoint handler: ``(sandbox, query=, body=, headers=, **path parameters) -> (status, JSON)``
+Handler = Callable[..., tuple[int, Any]]
+#: a handler bound to its sandbox
+Route = Callable[..., tuple[int, Any]]
 
 
-def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern, bool, Handler]]:
-    from kit.sandbox import api
-    from kit.sandbox import integration_runs as runs
-
-    table = [
+def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern[str], bool, Route]]:
+    table: list[tuple[str, str, bool, Handler]] = [
         ("POST", "/services/mtm/v1/oauth2/token", False, api.token),
         ("POST", "/services/pathfinder/v1/graphql", True, api.graphql),
         ("GET", f"{IAPI}/synchronizationRuns", True, api.runs),
@@ -552,34 +535,25 @@ def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern, bool, Handler]]:
         ),
         ("GET", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/warnings", True, api.run_warnings),
         ("GET", f"{IAPI}/configurations", True, api.configurations),
-        ("PUT", f"{IAPI}/configurations", True, runs.upsert_configuration),
-        ("DELETE", f"{IAPI}/configurations", True, runs.delete_configuration),
-        ("POST", f"{IAPI}/synchronizationRuns", True, runs.create_run),
-        ("POST", f"{IAPI}/synchronizationRuns/withConfig", True, runs.create_run_with_config),
-        ("POST", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/start", True, runs.start_run),
-        ("POST", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/stop", True, runs.stop_run),
-        ("POST", f"{IAPI}/fastSynchronizationRuns", True, runs.fast_run),
-        ("POST", f"{IAPI}/fastSynchronizationRuns/withConfig", True, _with_config(runs.fast_run)),
+        ("PUT", f"{IAPI}/configurations", True, integration_runs.upsert_configuration),
+        ("DELETE", f"{IAPI}/configurations", True, integration_runs.delete_configuration),
+        ("POST", f"{IAPI}/synchronizationRuns", True, integration_runs.create_run),
+        ("POST", f"{IAPI}/synchronizationRuns/withConfig", True, integration_runs.create_run_with_config),
+        ("POST", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/start", True, integration_runs.start_run),
+        ("POST", f"{IAPI}/synchronizationRuns/(?P<run_id>[^/]+)/stop", True, integration_runs.stop_run),
+        ("POST", f"{IAPI}/fastSynchronizationRuns", True, integration_runs.fast_run),
+        (
+            "POST",
+            f"{IAPI}/fastSynchronizationRuns/withConfig",
+            True,
+            partial(integration_runs.fast_run, with_config=True),
+        ),
         ("GET", f"{SYNCLOG}/synchronizations", True, api.synchronizations),
         ("GET", f"{SYNCLOG}/synchronizations/(?P<sync_id>[^/]+)", True, api.synchronization),
         ("GET", f"{SYNCLOG}/synchronizations/(?P<sync_id>[^/]+)/syncItems", True, api.sync_items),
         ("GET", f"{SYNCLOG}/syncItems", True, api.sync_items),
     ]
     return [
-        (method, re.compile(pattern), auth, _bind(handler, sandbox))
+        (method, re.compile(pattern), auth, partial(handler, sandbox))
         for method, pattern, auth, handler in table
     ]
-
-
-def _with_config(handler):
-    def bound(sandbox, **kw):
-        return handler(sandbox, with_config=True, **kw)
-
-    return bound
-
-
-def _bind(handler, sandbox):
-    def bound(**kw):
-        return handler(sandbox, **kw)
-
-    return bound

@@ -19,7 +19,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kit.errors import LxkitError
-from kit.leanix.metamodel import DEFAULT_METAMODEL, FieldDef, FieldKind, MetaModel, RelationDef
+from kit.leanix.metamodel import FieldDef, FieldKind, MetaModel, RelationDef
+from kit.sandbox.metamodel import DEFAULT_METAMODEL
 
 __all__ = [
     "EMPTY_CONNECTION",
@@ -211,6 +212,7 @@ class Store:
         plan = self._plans.get(type)
         if plan is None:
             self.metamodel.type(type)  # raises, naming the known types
+            raise StoreError(f"The store has no plan for fact sheet type {type!r}")
         fs_id = id or str(uuid.uuid4())
         if fs_id in self._all:
             raise StoreError(f"A fact sheet with id {fs_id} exists already")
@@ -378,6 +380,15 @@ class Store:
 
     # -- writing: tags, users, subscriptions ------------------------------------------------------------
 
+    def _put(
+        self, table: dict[str, dict[str, Any]], record_id: str | None, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Keep a new record (its id first, a new uuid4 when None) in ``table``; the store's version moves on."""
+        record = {"id": record_id or str(uuid.uuid4()), **fields}
+        table[record["id"]] = record
+        self.version += 1
+        return record
+
     def add_tag_group(
         self,
         name: str,
@@ -394,18 +405,18 @@ class Store:
         restricted = [self.metamodel.type(t).name for t in restrict_to]
         if any(g["name"] == name for g in self.tag_groups.values()):
             raise StoreError(f"A tag group called {name!r} exists already")
-        group = {
-            "id": id or str(uuid.uuid4()),
-            "name": name,
-            "shortName": short_name,
-            "description": description,
-            "mode": mode,
-            "restrictToFactSheetTypes": restricted,
-            "mandatory": mandatory,
-        }
-        self.tag_groups[group["id"]] = group
-        self.version += 1
-        return group
+        return self._put(
+            self.tag_groups,
+            id,
+            {
+                "name": name,
+                "shortName": short_name,
+                "description": description,
+                "mode": mode,
+                "restrictToFactSheetTypes": restricted,
+                "mandatory": mandatory,
+            },
+        )
 
     def add_tag(
         self,
@@ -425,17 +436,17 @@ class Store:
                 raise StoreError(f"No tag group with id {group_id}")
         if any(t["name"] == name and t["tagGroup"] is group for t in self.tags.values()):
             raise StoreError(f"Tag {name!r} exists already in that group")
-        tag = {
-            "id": id or str(uuid.uuid4()),
-            "name": name,
-            "description": description,
-            "color": color,
-            "status": status,
-            "tagGroup": group,
-        }
-        self.tags[tag["id"]] = tag
-        self.version += 1
-        return tag
+        return self._put(
+            self.tags,
+            id,
+            {
+                "name": name,
+                "description": description,
+                "color": color,
+                "status": status,
+                "tagGroup": group,
+            },
+        )
 
     def add_user(
         self,
@@ -447,18 +458,18 @@ class Store:
         id: str | None = None,
     ) -> dict[str, Any]:
         """Create a workspace user."""
-        user = {
-            "id": id or str(uuid.uuid4()),
-            "firstName": first_name,
-            "lastName": last_name,
-            "displayName": f"{first_name} {last_name}".strip(),
-            "email": email,
-            "userName": email,
-            "technicalUser": technical,
-        }
-        self.users[user["id"]] = user
-        self.version += 1
-        return user
+        return self._put(
+            self.users,
+            id,
+            {
+                "firstName": first_name,
+                "lastName": last_name,
+                "displayName": f"{first_name} {last_name}".strip(),
+                "email": email,
+                "userName": email,
+                "technicalUser": technical,
+            },
+        )
 
     def add_subscription_role(
         self,
@@ -471,17 +482,17 @@ class Store:
     ) -> dict[str, Any]:
         """Create a subscription role such as "Business Owner"."""
         _check_choice("subscription type", subscription_type, SUBSCRIPTION_TYPES)
-        role = {
-            "id": id or str(uuid.uuid4()),
-            "name": name,
-            "description": description,
-            "comment": None,
-            "subscriptionType": subscription_type,
-            "restrictToFactSheetTypes": [self.metamodel.type(t).name for t in restrict_to],
-        }
-        self.subscription_roles[role["id"]] = role
-        self.version += 1
-        return role
+        return self._put(
+            self.subscription_roles,
+            id,
+            {
+                "name": name,
+                "description": description,
+                "comment": None,
+                "subscriptionType": subscription_type,
+                "restrictToFactSheetTypes": [self.metamodel.type(t).name for t in restrict_to],
+            },
+        )
 
     def subscribe(
         self,
@@ -657,7 +668,7 @@ class Store:
         for edge in children["edges"] if children else ():
             self._refresh_names(edge["node"]["factSheet"])
 
-    def _is_ancestor(self, candidate: dict[str, Any], rec: dict[str, Any]) -> bool:
+    def _is_ancestor(self, candidate: dict[str, Any], rec: dict[str, Any] | None) -> bool:
         """True if ``candidate`` is ``rec`` or one of its ancestors."""
         while rec is not None:
             if rec is candidate:

@@ -1,39 +1,35 @@
-"""The sandbox store as a workspace view for the integration engine, and its meta model as a facet schema."""
+"""The sandbox store as a workspace view for the integration engine (:class:`StoreView`)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from kit.integration.facets import FacetSchema, FieldSpec
 from kit.leanix.metamodel import MetaModel
 from kit.sandbox.store import Store
-from kit.sources.views import RecordView
+from kit.sources.base import RecordView
 
 __all__ = ["StoreView", "facet_schema"]
 
 
-@lru_cache(maxsize=16)
-def facet_schema(metamodel: MetaModel) -> FacetSchema:
-    """Fields (of all types, first declaration wins) and relation names the facets need to know."""
-    fields = {name: FieldSpec(f.kind.value, f.values) for name, f in metamodel.fields_by_name.items()}
-    return FacetSchema(fields, metamodel.relation_names, metamodel.lifecycle_phases)
+def facet_schema(metamodel: MetaModel) -> MetaModel:
+    """The meta model itself: facets read it directly now. Kept only for ``tests/integration/
+    test_facets_sandbox.py``; remove once that test passes the meta model itself."""
+    return metamodel
 
 
 class StoreView(RecordView):
     """A :class:`~kit.integration.view.WorkspaceView` over the sandbox store's records (no copies).
 
-    Indexes are rebuilt when the store changes (its ``version``); ``select`` uses the meta model, so an
-    unknown facet key is an error as in the sandbox's GraphQL. Fact sheets with documents (kept beside the
-    records in ``store.documents``) read them as a ``documents`` connection.
+    ``metamodel`` is the store's. Indexes are rebuilt when the store changes (its ``version``); ``select``
+    uses the meta model, so an unknown facet key is an error as in the sandbox's GraphQL. Fact sheets with
+    documents (kept beside the records in ``store.documents``) read them as a ``documents`` connection.
     """
 
     def __init__(self, store: Store, today: date | None = None) -> None:
-        super().__init__(today or store.today)
+        super().__init__(today or store.today, store.metamodel)
         self.store = store
-        self.schema = facet_schema(store.metamodel)
 
     def __repr__(self) -> str:
         return f"StoreView({self.store.workspace_name!r}, fact_sheets={len(self.store)})"
@@ -47,7 +43,8 @@ class StoreView(RecordView):
     def _load(self, type: str | None) -> list[Mapping[str, Any]]:  # noqa: A002
         return [self._with_documents(r) for r in self.store.factsheets(type)]
 
-    def factsheet(self, id: str) -> Mapping[str, Any] | None:  # noqa: A002
+    def record(self, id: str) -> Mapping[str, Any] | None:  # noqa: A002
+        """The fact sheet record with this LeanIX id (with its documents), or None; read from the store."""
         record = self.store.factsheet(id)
         return None if record is None else self._with_documents(record)
 

@@ -23,6 +23,9 @@ The package's modules: :mod:`~kit.snapshot.writer` writes, :mod:`~kit.snapshot.r
 :mod:`~kit.snapshot.manifest` holds the format and its checks, :mod:`~kit.snapshot.target` the checks of a
 target folder, :mod:`~kit.snapshot.swap` the work folders and the swap, :mod:`~kit.snapshot.files` the
 synced writes and safe reads of single files, :mod:`~kit.snapshot.frames` what writing and reading share.
+
+May import: ``kit.frames`` (the run readers it replays offline), ``kit.leanix``, ``kit.errors``. It takes a
+:class:`~kit.frames.reader.WorkspaceReader` to write and never imports ``kit.workspace`` or the sources.
 """
 
 from kit.snapshot.errors import SnapshotError

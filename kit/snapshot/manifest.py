@@ -12,9 +12,15 @@ import pandas as pd
 from kit.snapshot.errors import _WHAT_TO_DO, SnapshotError
 
 MANIFEST = "manifest.json"
-FORMAT = 2
-"""Written by this kit: format 1 plus ``files`` (size and SHA-256 of every file)."""
-READABLE_FORMATS = (1, 2)
+FORMAT = 3
+"""Written by this kit: format 2 plus ``metaModel`` (``MetaModel.to_dict()``), ``fields.parquet`` (each type's
+``ws.fields``) and ``iapi.json`` (the Integration API and sync log answers, :mod:`kit.snapshot.iapi`).
+Format 2 added ``files`` (size and SHA-256 of every file) to format 1."""
+READABLE_FORMATS = (1, 2, 3)
+FIELDS_FILE = "fields.parquet"
+IAPI_FILE = "iapi.json"
+DIRECTORY_FILE = "directory.json"
+"""Tag groups, tags and subscription roles as GraphQL lists them (format 3)."""
 LONG_FRAMES = ("relations", "tags", "lifecycles", "subscriptions")
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
@@ -23,7 +29,8 @@ NAME = re.compile(_NAME)
 FILE_NAME = re.compile(
     rf"factsheets-(?P<type>{_NAME})\.parquet"
     rf"|relations-(?P<from>{_NAME})-(?P<relation>{_NAME})\.parquet"
-    r"|(?:tags|lifecycles|subscriptions|runs)\.parquet"
+    r"|(?:tags|lifecycles|subscriptions|runs|fields)\.parquet"
+    r"|iapi\.json|directory\.json"
 )
 """The data files a snapshot writes (the manifest besides); nothing else is ever deleted or read."""
 
@@ -85,6 +92,12 @@ def _parse_manifest(file: Path, data: bytes) -> dict[str, Any]:
         _check_files(manifest, bad)
     elif "files" in manifest:
         raise bad("files", "is in a format 1 manifest, which has none")
+    if version >= 3:
+        if not isinstance(manifest.get("metaModel"), dict | None):
+            raise bad("metaModel", f"is {_value(manifest['metaModel'])}, not an object")
+        for name in (FIELDS_FILE, IAPI_FILE, DIRECTORY_FILE):
+            if name not in manifest["files"]:
+                raise bad("files", f"does not list {name}")
     return manifest
 
 

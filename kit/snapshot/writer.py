@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kit._version import __version__
+from kit.leanix.metamodel import MetaModel
 from kit.snapshot.errors import SnapshotError
 from kit.snapshot.files import _sync, _write_file
 from kit.snapshot.frames import _concat, own_relations
-from kit.snapshot.manifest import FORMAT, LONG_FRAMES, MANIFEST, NAME
+from kit.snapshot.iapi import record_answers
+from kit.snapshot.manifest import DIRECTORY_FILE, FIELDS_FILE, FORMAT, IAPI_FILE, LONG_FRAMES, MANIFEST, NAME
 from kit.snapshot.swap import _new_work_folder, _remove_snapshot_folder, _swap_into_place, _tidy_after_crash
 from kit.snapshot.target import check_target
 
@@ -64,9 +66,11 @@ def _write_frames(ws: Workspace, work: Path, types: list[str] | None) -> None:
 
     counts: dict[str, int] = {}
     long: dict[str, list[pd.DataFrame]] = {name: [] for name in LONG_FRAMES}
+    fields: list[pd.DataFrame] = []
     for type_name in types or ws.types():
         frame = ws.factsheets(type_name, include_archived=True)
         _check_writable_name(type_name, "fact sheet type")
+        fields.append(ws.fields(type_name).assign(factSheetType=type_name))
         if frame.empty:
             continue
         counts[type_name] = len(frame)
@@ -74,18 +78,24 @@ def _write_frames(ws: Workspace, work: Path, types: list[str] | None) -> None:
         long["tags"].append(ws.tags(type_name, include_archived=True))
         long["lifecycles"].append(ws.lifecycles(type_name, include_archived=True))
         long["subscriptions"].append(ws.subscriptions(type_name, include_archived=True))
-        for relation in own_relations(type_name, ws.model.type(type_name).relations):
+        for relation in own_relations(type_name, _relation_names(ws, type_name)):
             _check_writable_name(relation, "relation")
             frame = ws.relations(type_name, relation, include_archived=True)
             long["relations"].append(frame)
-            if not frame.empty:  # one file per relation: each keeps exactly its own relation fields
-                save(frame, f"relations-{type_name}-{relation}.parquet")
+            # one file per relation, empty ones too: each keeps exactly its own (typed) columns
+            save(frame, f"relations-{type_name}-{relation}.parquet")
     for name, frames in long.items():
-        frames = [f for f in frames if not f.empty]
         if name != "relations" and frames:
-            save(_concat(frames), f"{name}.parquet")
+            filled = [f for f in frames if not f.empty]
+            save(_concat(filled) if filled else frames[0], f"{name}.parquet")
     runs = ws.runs()
     save(runs, "runs.parquet")
+    save(_concat(fields) if fields else pd.DataFrame(), FIELDS_FILE)
+    answers = json.dumps(record_answers(ws.client), separators=(",", ":"), sort_keys=True)
+    files[IAPI_FILE] = _write_file(work / IAPI_FILE, answers.encode())
+    directory = json.dumps(_directory(ws), separators=(",", ":"), sort_keys=True)
+    files[DIRECTORY_FILE] = _write_file(work / DIRECTORY_FILE, directory.encode())
+    model = ws.model
     manifest = {
         "format": FORMAT,
         "createdAt": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -96,8 +106,33 @@ def _write_frames(ws: Workspace, work: Path, types: list[str] | None) -> None:
         "factSheets": counts,
         "rows": {name: sum(len(f) for f in frames) for name, frames in long.items()} | {"runs": len(runs)},
         "files": files,
+        "metaModel": model.to_dict() if isinstance(model, MetaModel) else None,
     }
     _write_file(work / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+
+
+_DIRECTORY = {
+    "tagGroups": "{ allTagGroups { edges { node { id name shortName mode restrictToFactSheetTypes } } } }",
+    "tags": "{ allTags { edges { node { id name description color tagGroup { id name } } } } }",
+    "subscriptionRoles": "{ allSubscriptionRoles { edges { node { id name } } } }",
+}
+
+
+def _directory(ws: Workspace) -> dict[str, list[Any]]:
+    """Tag groups, tags and subscription roles (the frames hold names only; sources need ids and modes)."""
+    out = {}
+    for key, query in _DIRECTORY.items():
+        answer = ws.client.graphql(query)
+        out[key] = [e["node"] for e in next(iter(answer.values()))["edges"]]
+    return out
+
+
+def _relation_names(ws: Workspace, type_name: str) -> list[str]:
+    """The connection names of a type, both directions, from the workspace's model."""
+    model: Any = ws.model
+    if isinstance(model, MetaModel):
+        return list(model.relations_of(type_name))
+    return list(model.type(type_name).relations)
 
 
 def _check_writable_name(name: str, what: str) -> None:

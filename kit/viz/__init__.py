@@ -2,6 +2,9 @@
 
 Reports render plain ``go.Figure`` objects: with ``PLOTLY_RENDERER=notebook`` (set by ``kit.reports``) they
 embed plotly.js once and show in offline HTML. Widgets are for interactive JupyterLab sessions only.
+
+May import: ``kit.inventory``, ``kit.health`` and the base modules; pandas, plotly, ipywidgets. Never the
+client, sources or anything that fetches.
 """
 
 from __future__ import annotations

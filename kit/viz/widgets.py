@@ -35,9 +35,9 @@ class Explorer(widgets.VBox):
         self._type_changed()
 
     def fields(self, type_name: str) -> list[str]:
-        """Columns worth a distribution: not identifiers, free text or timestamps."""
+        """Columns worth a distribution: not identifiers, free text, timestamps or lists (multi-select)."""
         frame = self.frames[type_name]
-        return [c for c in frame.columns if c not in _SKIP and frame[c].map(type).ne(list).all()]
+        return [c for c in frame.columns if c not in _SKIP and not any(type(v) is list for v in frame[c])]
 
     def _type_changed(self, _change: object = None) -> None:
         options = self.fields(self.type_picker.value)

@@ -15,7 +15,7 @@ from kit.config import Secret
 from kit.iapi_runs import DeletionsNotConfirmed
 from kit.integration.plan import FieldWrite, RelationWrite, StatusWrite, TagWrite
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
-from kit.sources.views import LiveView
+from kit.sources import LiveView
 from kit.workspace import Workspace
 from tests.conftest import FAST_RETRY
 

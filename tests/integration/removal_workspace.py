@@ -17,16 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kit.sources.views import NodesView
+from kit.sources import NodesView
+from tests.builders import EXTERNAL, Inputs
 
-HEADER = {
-    "connectorType": "rmv",
-    "connectorId": "rmv-1",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
-EXTERNAL = {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}}
+INPUTS = Inputs("rmv", "rmv-1")
+HEADER = INPUTS.header
+config = INPUTS.config
+ldif = INPUTS.ldif
 GROUPS = {
     "Stage": {"id": "g-stage", "name": "Stage", "mode": "SINGLE", "restrictToFactSheetTypes": []},
     "Pilot": {"id": "g-pilot", "name": "Pilot", "mode": "MULTIPLE", "restrictToFactSheetTypes": []},
@@ -122,14 +119,6 @@ def view() -> NodesView:
 
 def update(key: str, *values: str) -> dict[str, Any]:
     return {"key": {"expr": key}, "values": [{"expr": v} for v in values]}
-
-
-def config(*processors: dict[str, Any], **root: Any) -> dict[str, Any]:
-    return {**HEADER, "processors": list(processors), **root}
-
-
-def ldif(*items: dict[str, Any], **header: Any) -> dict[str, Any]:
-    return {**HEADER, "lxVersion": "1.0.0", **header, "content": list(items)}
 
 
 def item(content_id: str, content_type: str, **data: Any) -> dict[str, Any]:

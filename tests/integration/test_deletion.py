@@ -21,7 +21,8 @@ from kit.integration.plan import (
     TagWrite,
 )
 from kit.integration.view import Touched
-from kit.sources.views import NodesView
+from kit.previews.frames import deletions_frame
+from kit.sources import NodesView
 
 FIXTURES = Path(__file__).parent / "fixtures" / "deletion"
 NOW = datetime(2026, 11, 1, 6, 0)
@@ -104,7 +105,7 @@ def test_any_kind_reaching_its_limit_cancels_all_deletion(view):
     assert prediction.kinds["relations"].ratio == 1.0 and prediction.kinds["relations"].limit == 40
     assert prediction.kinds["factSheets"].ratio == 0.25 and prediction.kinds["documents"].limit == 50
     assert prediction.writes() == []
-    frame = prediction.frame()
+    frame = deletions_frame(prediction)
     assert list(frame.columns) == ["kind", "id", "type", "name", "detail", "cancelled"]
     assert frame["cancelled"].all() and len(frame) == 7
 
@@ -127,7 +128,7 @@ def test_auto_deletion_when_the_run_touches_relations_and_documents(view):
     ]
     assert not prediction.cancelled
     assert prediction.writes() == [archive("p7")]
-    assert prediction.frame().to_dict("records") == [
+    assert deletions_frame(prediction).to_dict("records") == [
         {
             "kind": "factSheets",
             "id": "p7",
@@ -149,7 +150,7 @@ def test_relations_and_documents_to_delete_are_listed_per_item(view):
         "2 relations relApplicationToITComponent would be deleted (66%, limit 101%)",
         "3 documents would be deleted (100%, limit 101%)",
     ]
-    rows = prediction.frame()[["kind", "id", "type", "name"]].to_dict("records")
+    rows = deletions_frame(prediction)[["kind", "id", "type", "name"]].to_dict("records")
     assert rows == [
         {"kind": "relations", "id": "r2", "type": "relApplicationToITComponent", "name": "CRM → Postgres"},
         {"kind": "relations", "id": "r3", "type": "relApplicationToITComponent", "name": "ERP → SAP HR"},
@@ -315,7 +316,7 @@ def test_owner_is_removed_and_the_fact_sheet_archived_only_without_owners(view):
     ]
     assert prediction.writes() == [
         FieldWrite(
-            origin=None,  # type: ignore[arg-type]
+            origin=None,
             target=FactSheetRef(id="pr2"),
             action="update",
             key="alias",
@@ -326,7 +327,7 @@ def test_owner_is_removed_and_the_fact_sheet_archived_only_without_owners(view):
         archive("pr4"),  # empty field: no owner at all
     ]  # pr3 belongs to otherOwner only; pr5's alias "LC" is not an owner list: both stay
     assert prediction.kinds["factSheets"].in_scope == 5
-    details = prediction.frame()["detail"].tolist()
+    details = deletions_frame(prediction)["detail"].tolist()
     assert details == [
         'deletionScope.factSheets[0]; no owner left in alias (was ["myOwner"])',
         "deletionScope.factSheets[0]; no owner left in alias (was empty)",
@@ -345,7 +346,7 @@ def test_tags_of_multiple_groups_are_removed_but_never_the_tags(view):
         TagWrite(None, "remove", ref(id="c1"), "Cloud:Cloud Service", "S3"),
         TagWrite(None, "remove", ref(id="c2"), "Cloud:Tech Category", "Storage"),
     ]
-    assert prediction.frame()[["id", "type", "name"]].values.tolist() == [
+    assert deletions_frame(prediction)[["id", "type", "name"]].values.tolist() == [
         ["t-eu", "Cloud:Region", "eu-west"],
         ["t-us", "Cloud:Region", "us-east"],
         ["t-s3", "Cloud:Cloud Service", "S3"],
@@ -383,7 +384,7 @@ def test_tag_scopes_regex_group_and_advanced(view):
     }
     ungrouped = predict(cfg, view, tags=101)
     assert ungrouped.writes() == [TagWrite(None, "remove", FactSheetRef(id="p44"), None, "Prefix_Other")]
-    assert ungrouped.frame()[["type", "name"]].values.tolist() == [["Other tags", "Prefix_Other"]]
+    assert deletions_frame(ungrouped)[["type", "name"]].values.tolist() == [["Other tags", "Prefix_Other"]]
 
 
 def test_subscriptions_by_type_and_role(view):
@@ -397,7 +398,7 @@ def test_subscriptions_by_type_and_role(view):
         SubscriptionWrite(None, "delete", ref(id="p42"), "anna@corp.example", "RESPONSIBLE", ("My Role",)),
         SubscriptionWrite(None, "delete", ref(id="p7"), "anna@corp.example", "RESPONSIBLE", ("My Role",)),
     ]  # s2 is an OBSERVER, s3 has another role
-    assert prediction.frame()[["id", "type", "name"]].values.tolist() == [
+    assert deletions_frame(prediction)[["id", "type", "name"]].values.tolist() == [
         ["s1", "RESPONSIBLE", "anna@corp.example"],
         ["s4", "RESPONSIBLE", "anna@corp.example"],
     ]
@@ -494,7 +495,7 @@ def test_partial_mode_ignores_deletion_scopes(view):
     prediction = predict(cfg, view)
     assert prediction.summary() == ["Deletion scopes are ignored in PARTIAL mode: nothing would be deleted"]
     assert prediction.kinds == {} and prediction.writes() == [] and not prediction.cancelled
-    assert prediction.frame().empty
+    assert deletions_frame(prediction).empty
     del cfg["processingMode"]  # partial is the default
     assert predict_deletions(cfg, view, Touched(), header={}, now=NOW).mode == "partial"
 
@@ -584,11 +585,7 @@ def test_owner_without_field_name_and_many_failing_expressions_warn_once(view):
     assert failed[-1] == "Warning: deletionScope.relations[0].advanced failed for more items; they stay too"
 
 
-def test_html_and_repr_show_the_summary(view):
+def test_the_frame_and_repr_show_the_summary(view):
     prediction = predict(config("test_prj_safety_net"), view, Touched(factsheets={"p42", "p43"}))
-    html = prediction._repr_html_()
-    assert (
-        "1 Project fact sheet would be archived (33%): deletion would be cancelled at the 30% limit" in html
-    )
-    assert "<table" in html and "p44" in html
+    assert deletions_frame(prediction)[["id", "cancelled"]].values.tolist() == [["p44", True]]
     assert repr(prediction).splitlines()[1].strip().startswith("1 Project fact sheet")

@@ -10,27 +10,13 @@ import pytest
 
 from kit.integration.engine import BindingError, ConfigurationError, EngineError, bind, evaluate
 from kit.integration.plan import FactSheetRef, FieldWrite, MetricPoint, RelationWrite, TagWrite
+from tests.builders import Inputs, item, update
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
-HEADER = {
-    "connectorType": "test",
-    "connectorId": "test-1",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
-
-
-def config(*processors: dict[str, Any], **root: Any) -> dict[str, Any]:
-    return {**HEADER, "processors": list(processors), **root}
-
-
-def ldif(*items: dict[str, Any], **header: Any) -> dict[str, Any]:
-    return {**HEADER, "lxVersion": "1.0.0", **header, "content": list(items)}
-
-
-def item(id: str, type: str = "App", /, **data: Any) -> dict[str, Any]:  # noqa: A002
-    return {"id": id, "type": type, "data": data}
+INPUTS = Inputs("test", "test-1")
+HEADER = INPUTS.header
+config = INPUTS.config
+ldif = INPUTS.ldif
 
 
 def fact_sheets(type: str = "Application", *updates: dict[str, Any], **extra: Any) -> dict[str, Any]:  # noqa: A002
@@ -41,14 +27,6 @@ def fact_sheets(type: str = "Application", *updates: dict[str, Any], **extra: An
         "filter": extra.pop("filter", {"exactType": "App"}),
         "identifier": {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}},
         "updates": list(updates),
-        **extra,
-    }
-
-
-def update(key: str, *values: Any, **extra: Any) -> dict[str, Any]:
-    return {
-        "key": {"expr": key},
-        "values": [v if isinstance(v, dict) else {"expr": v} for v in values],
         **extra,
     }
 

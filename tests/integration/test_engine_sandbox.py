@@ -17,17 +17,13 @@ from kit.integration.plan import (
     TagWrite,
     ToDoWrite,
 )
-from kit.leanix.metamodel import DEFAULT_METAMODEL
 from kit.sandbox.demo import generate_workspace
-from kit.sources.views import NodesView
+from kit.sandbox.metamodel import DEFAULT_METAMODEL
+from kit.sources import NodesView
+from tests.builders import Inputs, update
 
-HEADER = {
-    "connectorType": "demo",
-    "connectorId": "demo-1",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
+INPUTS = Inputs("demo", "demo-1")
+HEADER = INPUTS.header
 NOW = datetime(2025, 6, 1, 8, 0)
 
 
@@ -52,14 +48,6 @@ def run(view: Any, *processors: dict[str, Any], items: list[dict[str, Any]], **r
     config = {**HEADER, "processors": list(processors), **root}
     ldif = {**HEADER, "lxVersion": "1.0.0", "content": items}
     return evaluate(config, ldif, view, fields=DEFAULT_METAMODEL, now=NOW)
-
-
-def update(key: str, *values: Any, **extra: Any) -> dict[str, Any]:
-    return {
-        "key": {"expr": key},
-        "values": [v if isinstance(v, dict) else {"expr": v} for v in values],
-        **extra,
-    }
 
 
 def test_external_ids_of_demo_applications_update_with_meta_model_kinds(store: Any, view: NodesView) -> None:

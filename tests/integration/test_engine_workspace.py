@@ -16,15 +16,13 @@ from kit.integration.plan import (
     SubscriptionWrite,
     TagWrite,
 )
-from kit.sources.views import NodesView
+from kit.sources import NodesView
+from tests.builders import EXTERNAL, Inputs, item, update
 
-HEADER = {
-    "connectorType": "ws",
-    "connectorId": "ws-1",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
+INPUTS = Inputs("ws", "ws-1")
+HEADER = INPUTS.header
+config = INPUTS.config
+ldif = INPUTS.ldif
 NOW = datetime(2025, 1, 15, 9, 30)
 FIELDS = {
     "Application": {
@@ -107,29 +105,6 @@ def records() -> list[dict[str, Any]]:
 def view() -> NodesView:
     # tag groups given explicitly: NodesView derives groups from tags without their mode and restriction
     return NodesView(records(), tag_groups=[READINESS], today=date(2025, 1, 15))
-
-
-def config(*processors: dict[str, Any], **root: Any) -> dict[str, Any]:
-    return {**HEADER, "processors": list(processors), **root}
-
-
-def ldif(*items: dict[str, Any]) -> dict[str, Any]:
-    return {**HEADER, "lxVersion": "1.0.0", "content": list(items)}
-
-
-def item(id: str, type: str = "App", /, **data: Any) -> dict[str, Any]:  # noqa: A002
-    return {"id": id, "type": type, "data": data}
-
-
-def update(key: str, *values: Any, **extra: Any) -> dict[str, Any]:
-    return {
-        "key": {"expr": key},
-        "values": [v if isinstance(v, dict) else {"expr": v} for v in values],
-        **extra,
-    }
-
-
-EXTERNAL = {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}}
 
 
 def apps(*updates: dict[str, Any], identifier: dict[str, Any] = EXTERNAL, **extra: Any) -> dict[str, Any]:

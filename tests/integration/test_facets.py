@@ -9,13 +9,12 @@ import pytest
 from kit.integration.facets import (
     MISSING,
     FacetError,
-    FacetSchema,
-    FieldSpec,
     compile_filter,
     scope_filter,
     select,
     sort_records,
 )
+from kit.leanix import FactSheetTypeDef, FieldDef, FieldKind, MetaModel, RelationDef
 
 GROUP = {"id": "g-region", "name": "Region"}
 EMEA = {"id": "t-emea", "name": "EMEA", "tagGroup": GROUP}
@@ -214,11 +213,21 @@ def test_facets_are_anded():
     assert ids(flt) == ["a1"]
 
 
+CRITICALITY = FieldDef(
+    "businessCriticality", FieldKind.SINGLE_SELECT, ("administrativeService", "missionCritical")
+)
+META_MODEL = MetaModel(
+    (FactSheetTypeDef("Application", (CRITICALITY,)), FactSheetTypeDef("ITComponent")),
+    (
+        RelationDef(
+            "relApplicationToITComponent", "Application", "ITComponent", "relITComponentToApplication"
+        ),
+    ),
+)
+
+
 def test_schema_makes_unknown_keys_errors():
-    schema = FacetSchema(
-        {"businessCriticality": FieldSpec("SINGLE_SELECT", ("administrativeService", "missionCritical"))},
-        frozenset({"relApplicationToITComponent"}),
-    )
+    schema = META_MODEL
     assert ids(facet("businessCriticality", ["missionCritical"]), schema=schema) == ["a1"]
     with pytest.raises(FacetError, match="^Unknown facet key 'colour'"):
         compile_filter(facet("colour", ["red"]), schema=schema)
@@ -241,9 +250,7 @@ def test_sorting_with_and_without_schema():
         "a2",  # no lifecycle: last either way
     ]
     assert [r["id"] for r in sort_records(rows, [{"key": "externalId"}])] == ["a1", "a2", "a3"]
-    schema = FacetSchema(
-        {"businessCriticality": FieldSpec("SINGLE_SELECT", ("administrativeService", "missionCritical"))}
-    )
+    schema = META_MODEL
     by_rank = sort_records(rows, [{"key": "businessCriticality", "order": "desc"}], schema)
     assert [r["id"] for r in by_rank] == ["a1", "a2", "a3"]
     with pytest.raises(FacetError, match="Cannot sort by 'colour'"):

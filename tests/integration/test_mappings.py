@@ -10,7 +10,8 @@ import pytest
 
 from kit.integration.inputs import InputError
 from kit.integration.lint import lint
-from kit.integration.mappings import InboundMappings, MappingPreview, load_mappings, preview_mappings
+from kit.integration.mappings import InboundMappings, load_mappings
+from kit.previews.mappings import MappingPreview, preview_mappings
 
 MAPPINGS = Path(__file__).parent / "fixtures" / "mappings"
 

@@ -14,22 +14,15 @@ import pytest
 from kit.integration.engine import BindingError
 from kit.integration.plan import FactSheetRef, StatusWrite
 from kit.previews.preview import Preview, preview
-from kit.sources.views import NodesView
+from kit.sources import NodesView
+from tests.builders import EXTERNAL, Inputs, item, update
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
 NOW = datetime(2025, 3, 1, 12, 0)
-HEADER = {
-    "connectorType": "prv",
-    "connectorId": "prv-1",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
-EXTERNAL = {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}}
-
-
-def update(key: str, *values: str, **extra: Any) -> dict[str, Any]:
-    return {"key": {"expr": key}, "values": [{"expr": v} for v in values], **extra}
+INPUTS = Inputs("prv", "prv-1")
+HEADER = INPUTS.header
+config = INPUTS.config
+ldif = INPUTS.ldif
 
 
 def apps(*updates: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -42,18 +35,6 @@ def apps(*updates: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "updates": list(updates),
         **extra,
     }
-
-
-def config(*processors: dict[str, Any], **root: Any) -> dict[str, Any]:
-    return {**HEADER, "processors": list(processors), **root}
-
-
-def ldif(*items: dict[str, Any], **header: Any) -> dict[str, Any]:
-    return {**HEADER, "lxVersion": "1.0.0", **header, "content": list(items)}
-
-
-def item(id: str, type: str = "App", /, **data: Any) -> dict[str, Any]:  # noqa: A002
-    return {"id": id, "type": type, "data": data}
 
 
 def records() -> list[dict[str, Any]]:
@@ -95,11 +76,21 @@ def test_the_starter_example_as_frames() -> None:
         "target_ref",
         "target_type",
         "target_name",
+        "target_external_field",
+        "target_external_id",
         "action",
         "key",
         "before",
         "after",
         "changed",
+    ]
+    # a new fact sheet's external id is data, not only part of the display text (starter_ldif.json's ids)
+    externals = shown.writes[["target_external_field", "target_external_id"]].values.tolist()
+    assert externals == [
+        ["externalId", "634c16bf-198c-1129-9d08-92630b573fbf"],
+        ["externalId", "634c16bf-198c-1129-9d08-92630b573fbf"],
+        ["externalId", "westeurope"],
+        ["externalId", "westeurope"],
     ]
     rows = shown.writes[["processor", "target_ref", "target_name", "action", "key", "after"]].values.tolist()
     assert rows == [
@@ -188,6 +179,9 @@ def test_changes_compare_with_the_workspace_given_as_records() -> None:
         [None, "create", "name", None, "New", True],
     ]
     assert shown.changes["key"].tolist() == ["name", "description", "alias", "name"]
+    # an existing fact sheet is named by its id; only the one the run creates carries its external id
+    externals = writes[["target_external_field", "target_external_id"]].values.tolist()
+    assert externals == [[None, None]] * 3 + [["externalId", "new"]] * 3
     assert writes["target_name"].tolist()[:3] == ["CRM 2", "CRM 2", "CRM 2"]
     assert shown.notes == []
     assert "Fact sheets: 1 created, 1 updated (6 field writes, 4 changing a value)" in shown.summary()
@@ -241,7 +235,7 @@ def test_full_mode_deletion_cancelled_at_the_ratio_limit() -> None:
         view,
         now=NOW,
     )
-    assert shown.deletions.cancelled
+    assert shown.deletions is not None and shown.deletions.cancelled
     assert len(shown.plan.writes) == len(shown.result.plan.writes)
     assert shown.stats["deletedObjects"] == []
     assert "deletion would be cancelled at the 20% limit" in shown.summary()
@@ -302,8 +296,42 @@ def test_other_frames_variables_warnings_metrics_and_output_ldif() -> None:
         ["a", "cost", {"v": 2.0}],
         ["b", "cost", {"v": 3.0}],
     ]
+    assert shown.output_ldif is not None
     assert [c["data"] for c in shown.output_ldif["content"]] == [{"total": 5.0}, {"total": 5.0}]
     assert "Metrics points: 2" in shown.summary() and "Output LDIF: 2 content items" in shown.summary()
+
+
+def test_the_warnings_frame_names_the_key_a_warning_is_about() -> None:
+    processors = [
+        apps(update("name", "${data.name}"), update("description", "${data.none}"), update("notAField", "x")),
+        {
+            "processorType": "inboundRelation",
+            "processorName": "rel",
+            "type": "relApplicationToITComponent",
+            "filter": {"exactType": "App"},
+            "from": {"internal": "${data.app}"},
+            "to": {"internal": "${data.app}"},
+        },
+    ]
+    fields = {"Application": {"description": "STRING"}}  # a known meta model: unknown keys are warned
+    shown = preview(
+        config(*processors), ldif(item("a", name="A", app="nope")), records(), fields=fields, now=NOW
+    )
+    assert list(shown.warnings.columns) == [
+        "processor",
+        "processor_index",
+        "content",
+        "key",
+        "message",
+        "detail",
+        "category",
+        "status",
+    ]
+    assert shown.warnings[["processor", "key", "category"]].values.tolist() == [
+        ["Apps", "description", "NO_VALUE_FOUND"],
+        ["Apps", "notAField", "UNKNOWN_FIELD"],
+        ["rel", None, "FACT_SHEET_NOT_FOUND"],
+    ]
 
 
 def test_exports_and_notebook_html(tmp_path: Path) -> None:

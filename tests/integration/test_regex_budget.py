@@ -24,19 +24,13 @@ from kit.integration.juel import (
     regex_budget,
     set_regex_budget,
 )
+from tests.builders import Inputs, fact_sheets, item, update
 
 pytestmark = pytest.mark.timeout(120)  # a hang (the old behaviour) fails instead of stalling the suite
 
 EVIL = "(a|aa)+$"
 ALMOST = "a" * 40 + "b"
-HEADER = {
-    "connectorType": "regex-budget",
-    "connectorId": "regex-budget",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
-EXTERNAL = {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}}
+INPUTS = Inputs("regex-budget", "regex-budget")
 
 
 @pytest.fixture(autouse=True)
@@ -128,27 +122,16 @@ def test_a_bad_budget_setting_is_a_config_error(monkeypatch: pytest.MonkeyPatch,
 
 
 def config(updates: list[dict[str, Any]], flt: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        **HEADER,
-        "processors": [
-            {
-                "processorType": "inboundFactSheet",
-                "processorName": "Apps",
-                "type": "Application",
-                "filter": flt or {"exactType": "App"},
-                "identifier": EXTERNAL,
-                "updates": [{"key": {"expr": "name"}, "values": [{"expr": "${data.name}"}]}, *updates],
-            }
-        ],
-    }
+    apps = fact_sheets(
+        "Application", update("name", "${data.name}"), *updates, filter=flt or {"exactType": "App"}
+    )
+    return INPUTS.config(apps)
 
 
 def ldif(codes: dict[str, str]) -> dict[str, Any]:
-    items = [
-        {"type": "App", "id": item_id, "data": {"name": f"Budget {item_id}", "code": code}}
-        for item_id, code in codes.items()
-    ]
-    return {**HEADER, "lxVersion": "1.0.0", "content": items}
+    return INPUTS.ldif(
+        *(item(item_id, "App", name=f"Budget {item_id}", code=code) for item_id, code in codes.items())
+    )
 
 
 CODES = {"rb-1": "aaa", "rb-2": ALMOST, "rb-3": "xaa"}

@@ -23,7 +23,7 @@ from kit.integration.plan import (
 from kit.integration.removals import count_removals
 from kit.previews.preview import preview
 from kit.previews.scope import scope_check
-from kit.sources.views import NodesView
+from kit.sources import NodesView
 from tests.integration.removal_workspace import (
     EXTERNAL,
     archive_apps,
@@ -132,7 +132,7 @@ def test_cancelled_scope_deletions_are_not_counted() -> None:
     cancelled = preview(
         config(APPS, processingMode="full", deletionScope=tag_scope(ratio=50)), data, view(), now=NOW
     )
-    assert cancelled.deletions.cancelled
+    assert cancelled.deletions is not None and cancelled.deletions.cancelled
     assert dict(cancelled.removals.counts) == {} and cancelled.removals.total == 0
     assert "Would archive or delete: nothing" in cancelled.summary().splitlines()
 
@@ -185,7 +185,7 @@ def test_scope_check_reports_the_same_removals() -> None:
     cfg = config(archive_apps(), APPS, processingMode="full", deletionScope=tag_scope())
     data = ldif(item("erp", "Drop"), item("crm", "App", name="CRM"), processingMode="full")
     check = scope_check(cfg, data, NodesView(records()), now=NOW)
-    assert dict(check.removals.counts) == {"factSheets": 2}
+    assert check.removals is not None and dict(check.removals.counts) == {"factSheets": 2}
     assert "Would archive or delete: 2 fact sheets (archived)" in check.summary().splitlines()
     assert scope_check(cfg, data, view(), now=NOW, removals=False).removals is None
 
@@ -208,7 +208,7 @@ def test_a_real_run_needs_the_total() -> None:
         "2 tag assignments, 1 subscription, 1 document."
     )
     assert "confirm_deletions=6" in text
-    assert missing.value.removals.total == 6
+    assert missing.value.removals is not None and missing.value.removals.total == 6
     with pytest.raises(DeletionsNotConfirmed, match="confirm_deletions=5 does not match that total"):
         require_confirmation(shown, test=False, confirm_deletions=5)
     with pytest.raises(DeletionsNotConfirmed, match="must be a whole number"):

@@ -7,16 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from kit.previews.scope import ScopeCheck, scope_check
-from kit.sources.views import NodesView
+from kit.sources import NodesView
+from tests.builders import Inputs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
-HEADER = {
-    "connectorType": "scope",
-    "connectorId": "scope-1",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
+INPUTS = Inputs("scope", "scope-1")
+HEADER = INPUTS.header
+ldif = INPUTS.ldif
 APPLICATIONS = {
     "facetFilters": [{"facetKey": "FactSheetTypes", "operator": "OR", "keys": ["Application"]}],
     "ids": [],
@@ -41,10 +38,6 @@ def view(apps: int = 12) -> NodesView:
     ]
     nodes.append({"id": "c-1", "type": "ITComponent", "name": "DB", "status": "ACTIVE", "tags": []})
     return NodesView(nodes, today=date(2025, 1, 1))
-
-
-def ldif(*items: dict[str, Any], **header: Any) -> dict[str, Any]:
-    return {**HEADER, "lxVersion": "1.0.0", **header, "content": list(items)}
 
 
 def search_config(**root: Any) -> dict[str, Any]:
@@ -134,7 +127,7 @@ def test_deletion_scopes_are_sized_in_full_mode_only() -> None:
     assert sum("deletion scope" in w for w in check.warnings) == 3
     # touched: a-1 (search match, tags), a-2 (tags); 10 of 12 untouched apps reach the default 50% limit, so
     # iAPI cancels all deletion and the run would remove nothing
-    assert check.removals.total == 0
+    assert check.removals is not None and check.removals.total == 0
     assert "Would archive or delete: nothing" in check.summary().splitlines()
     partial = scope_check(search_config(deletionScope=deletion), ldif(*items()), view())
     assert partial.deletion_scopes == [] and "PARTIAL mode: deletion scopes are ignored" in partial.notes

@@ -15,7 +15,7 @@ import kit
 from kit import health, inventory
 from kit.reports import list_notebooks, notebook_parameters, run_report
 from kit.sandbox import Sandbox, SandboxOptions
-from kit.sources.views import LiveView
+from kit.sources import LiveView
 from tests.conftest import CANARY
 from tests.reports.chromium import render
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import kit
-from kit.sources.views import LiveView
+from kit.sources import LiveView
 from tests.reports.chromium import render
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,7 +25,7 @@ from kit.client._errors import InconsistentRead
 from kit.config import Secret
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.sandbox.store import Store
-from kit.sources.views import LiveView
+from kit.sources import LiveView
 from kit.workspace import Workspace
 from tests.conftest import FAST_RETRY
 from tests.robustness.outcomes import Case, check, params
@@ -70,7 +70,7 @@ READS: dict[str, tuple[Callable[[Workspace], Any], str, int, str, bool]] = {
     "lifecycles": (lambda ws: ws.lifecycles("Project"), "lifecycles", 2, "id", False),
     "subscriptions": (lambda ws: ws.subscriptions("Project"), "subscriptions", 1, "id", False),
     "liveview": (
-        lambda ws: LiveView(ws, types=["Project"], page_size=PAGE).factsheets("Project"),
+        lambda ws: LiveView(ws, types=["Project"], page_size=PAGE).records("Project"),
         "fact sheets",
         1,
         "id",

@@ -26,6 +26,7 @@ from kit.integration.juel import (
     java_matches,
     set_regex_budget,
 )
+from tests.builders import Inputs, item
 from tests.robustness.outcomes import Case, check, params
 
 BUDGET = 0.05
@@ -382,13 +383,7 @@ ANSWERED = [
 
 # -- the same in processor configurations ----------------------------------------------------------------------
 
-HEADER = {
-    "connectorType": "robust-regex",
-    "connectorId": "robust-regex",
-    "connectorVersion": "1.0.0",
-    "processingDirection": "inbound",
-    "processingMode": "partial",
-}
+INPUTS = Inputs("robust-regex", "robust-regex")
 PLACES: dict[str, Callable[[str], tuple[dict[str, Any], list[dict[str, Any]]]]] = {
     # (filter, updates) with the pattern at one place; the JSON path is the key of this table
     "processors[0].filter.id": lambda p: ({"exactType": "App", "id": p}, []),
@@ -418,12 +413,11 @@ def _config(flt: dict[str, Any], updates: list[dict[str, Any]]) -> dict[str, Any
         "identifier": {"external": {"id": {"expr": "${content.id}"}, "type": {"expr": "externalId"}}},
         "updates": [name, *updates],
     }
-    return {**HEADER, "processors": [processor]}
+    return INPUTS.config(processor)
 
 
 def _ldif(ids_and_codes: list[tuple[str, str]]) -> dict[str, Any]:
-    content = [{"type": "App", "id": i, "data": {"name": f"N {i}", "code": c}} for i, c in ids_and_codes]
-    return {**HEADER, "lxVersion": "1.0.0", "content": content}
+    return INPUTS.ldif(*(item(i, "App", name=f"N {i}", code=c) for i, c in ids_and_codes))
 
 
 def _preview(path: str, pattern: str, items: list[tuple[str, str]]) -> Any:

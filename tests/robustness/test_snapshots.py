@@ -25,6 +25,7 @@ import pytest
 
 import kit
 from kit.snapshot import SnapshotError
+from kit.sources import SnapshotView
 from tests.robustness.outcomes import Case, check, params
 
 TYPES = ["Project", "Provider"]
@@ -32,7 +33,9 @@ DATA_FILES = [
     "factsheets-Project.parquet",
     "factsheets-Provider.parquet",
     "relations-Project-relProjectToApplication.parquet",
+    "relations-Project-relToParent.parquet",
     "relations-Provider-relProviderToITComponent.parquet",
+    "fields.parquet",
     "tags.parquet",
     "lifecycles.parquet",
     "subscriptions.parquet",
@@ -43,11 +46,18 @@ READERS: dict[str, Callable[[kit.Snapshot], Any]] = {
     "factsheets-Project.parquet": lambda s: s.factsheets("Project"),
     "factsheets-Provider.parquet": lambda s: s.factsheets("Provider", include_archived=True),
     "relations-Project-relProjectToApplication.parquet": lambda s: s.relations("Project"),
+    "relations-Project-relToParent.parquet": lambda s: s.relations("Project", "relToParent"),
     "relations-Provider-relProviderToITComponent.parquet": lambda s: s.relations(),
+    "fields.parquet": lambda s: s.fields("Project"),
     "tags.parquet": lambda s: s.tags(),
     "lifecycles.parquet": lambda s: s.lifecycles(),
     "subscriptions.parquet": lambda s: s.subscriptions(),
     "runs.parquet": lambda s: s.runs(),
+}
+#: the JSON files of format 3: the Integration API answers and the workspace's directory (tag groups, roles)
+JSON_FILES: dict[str, Callable[[kit.Snapshot], Any]] = {
+    "iapi.json": lambda s: s.synclog(),
+    "directory.json": lambda s: SnapshotView(s).tag_groups(),
 }
 STATE: dict[str, Any] = {}
 
@@ -64,7 +74,9 @@ def _snapshot(sandbox, tmp_path_factory):
     ws = Workspace(LeanIXClient(sandbox.url, Secret(SANDBOX_TOKEN), retry=FAST_RETRY), progress=False)
     root = tmp_path_factory.mktemp("robust-snapshots")
     ws.snapshot(root / "base", types=TYPES)
-    assert sorted(p.name for p in (root / "base").iterdir()) == sorted([*DATA_FILES, "manifest.json"])
+    assert sorted(p.name for p in (root / "base").iterdir()) == sorted(
+        [*DATA_FILES, *JSON_FILES, "manifest.json"]
+    )
     STATE.update(ws=ws, root=root, base=root / "base")
     yield
     STATE.clear()
@@ -87,7 +99,7 @@ def _rehash(folder: Path, name: str) -> None:
 
 
 def _open_and_read(folder: Path, name: str) -> None:
-    READERS[name](kit.load_snapshot(folder))
+    (READERS | JSON_FILES)[name](kit.load_snapshot(folder))
 
 
 # -- data files ---------------------------------------------------------------------------------------------
@@ -193,6 +205,21 @@ for name in DATA_FILES:
         CASES.append(Case(f"{stem}-{how}", _replace(name, how), SnapshotError, (name,)))
 
 
+for name in JSON_FILES:
+    stem = name.removesuffix(".json")
+    CASES.append(
+        Case(f"{stem}-truncated", _truncate(name, lambda n: n // 2, False), SnapshotError, (name, "bytes"))
+    )
+    CASES.append(
+        Case(f"{stem}-flipped", _flip(name, lambda n: n // 2, False), SnapshotError, (name, "SHA-256"))
+    )
+    CASES.append(
+        Case(f"{stem}-rehashed-cut", _truncate(name, lambda n: n // 2, True), SnapshotError, (name,))
+    )
+    for how in ("missing", "folder", "symlink", "fifo"):
+        CASES.append(Case(f"{stem}-{how}", _replace(name, how), SnapshotError, (name,)))
+
+
 # -- the manifest -------------------------------------------------------------------------------------------
 
 
@@ -227,7 +254,7 @@ RAW = {
     "nul-bytes": lambda b: b"\x00" * 64,
     "nested-deeply": lambda b: b"[" * 200_000 + b"]" * 200_000,
     "trailing-garbage": lambda b: b + b"}",
-    "nan-format": lambda b: b.replace(b'"format": 2', b'"format": NaN'),
+    "nan-format": lambda b: b.replace(b'"format": 3', b'"format": NaN'),
 }
 for label, data in RAW.items():
     CASES.append(Case(f"manifest-{label}", _manifest_bytes(data), SnapshotError, ("manifest.json",)))
@@ -253,7 +280,7 @@ for field in ("format", "createdAt", "factSheets", "rows", "files"):
     )
 
 RETYPED: dict[str, list[Any]] = {
-    "format": ["2", 2.0, True, None, [2], 0, -1, 3, 10**30],
+    "format": ["3", 3.0, True, None, [3], 0, -1, 4, 10**30],
     "createdAt": [123, "", "yesterday", "2026-13-45T00:00:00+00:00", "2026-01-01T00:00:00", None],
     "factSheets": [[], "Project", {"Project": -1}, {"Project": "12"}, {"Project": True}, {"Project": 1.5}],
     "rows": [None, {"runs": None}, {"runs": -3}],

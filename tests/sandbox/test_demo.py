@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from kit.leanix.metamodel import DEFAULT_METAMODEL
 from kit.sandbox.demo import REFERENCE_DATE, allocate, generate_workspace, uuid4_from_bits
+from kit.sandbox.metamodel import DEFAULT_METAMODEL
 from kit.sandbox.store import EMPTY_CONNECTION, Store, StoreError
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

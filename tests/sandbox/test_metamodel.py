@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.leanix.metamodel import (
-    DEFAULT_METAMODEL,
+from kit.leanix import (
     RELATION_BASE_FIELDS,
     FactSheetTypeDef,
     FieldDef,
@@ -14,6 +13,7 @@ from kit.leanix.metamodel import (
     MetaModelError,
     RelationDef,
 )
+from kit.sandbox.metamodel import DEFAULT_METAMODEL
 
 V4 = (
     "Objective",

@@ -9,15 +9,15 @@ a configuration (:func:`bind`), compiles every template once (:func:`compile_con
 levels against ``view`` (a :class:`~kit.integration.view.WorkspaceView`, or None). It predicts, in iAPI's own
 terms, what a run would do: the :class:`~kit.integration.plan.RunPlan` (writes in execution order, touched
 objects, output LDIF), Warning records (:mod:`.warnings` lists the categories) and ``/stats``. Pure Python, no
-I/O. Deletion scopes are predicted by :mod:`kit.integration.deletion` (the preview calls it).
+I/O. Deletion scopes are predicted by :mod:`kit.integration.deletion`; :func:`kit.integration.predict.predict`
+runs both.
 
 Modules: :mod:`.binding` (LDIF to configuration), :mod:`.configuration` (compiling), :mod:`.run` (levels),
 :mod:`.processor` (what all processors share), one module per processor family (:mod:`.factsheet`,
 :mod:`.relation`, :mod:`.tag`, :mod:`.subscription`, :mod:`.document`, :mod:`.metrics`, :mod:`.impact_todo`,
 :mod:`.variables`, :mod:`.write_to_ldif`), :mod:`.identifiers`, :mod:`.filters`, :mod:`.values` (update
 and value rules), :mod:`.context` (what expressions see), :mod:`.state` (the run's view of the workspace),
-:mod:`.metamodel` (field kinds), :mod:`.records` (fast plan records), :mod:`.stats`, :mod:`.warnings`,
-:mod:`.export` (xlsx for previews).
+:mod:`.metamodel` (field kinds), :mod:`.records` (fast plan records), :mod:`.stats`, :mod:`.warnings`.
 """
 
 from __future__ import annotations

@@ -71,6 +71,16 @@ class Compiler:
         self.names |= found.identifiers
         return found
 
+    def for_each(self, each: Any, path: str) -> tuple[Template | Constant | None, Template | Constant | None]:
+        """``(elementOf, filter)`` of a ``forEach`` at ``path``: ``{"elementOf", "filter"}`` or just the
+        expression (no filter); (None, None) without one."""
+        if isinstance(each, Mapping):
+            return (
+                self.template(each.get("elementOf"), path + ".elementOf"),
+                self.template(each.get("filter"), path + ".filter"),
+            )
+        return self.template(each, path), None
+
     def regex(self, pattern: Any, path: str) -> JavaPattern | None:
         """The compiled Java regex (None for None); its uses run within the regex time budget."""
         if pattern is None:

@@ -79,26 +79,25 @@ class ViewTags:
             self._delegate = self._view.tag_resolver()
         return self._delegate
 
-    def _load(self) -> None:
-        view = self._view
-        groups = view.tag_groups() if view is not None else []
-        tags = view.tags() if view is not None else []
-        self._groups = {g["name"]: g["id"] for g in groups}
-        self._tags = {((t.get("tagGroup") or {}).get("name"), t["name"]): t["id"] for t in tags}
+    def _ids(self) -> tuple[dict[str, str], dict[tuple[str | None, str], str]]:
+        """(tag group ids by name, tag ids by (group name, tag name)), loaded on first use."""
+        if self._groups is None or self._tags is None:
+            view = self._view
+            groups = view.tag_groups() if view is not None else []
+            tags = view.tags() if view is not None else []
+            self._groups = {g["name"]: g["id"] for g in groups}
+            self._tags = {((t.get("tagGroup") or {}).get("name"), t["name"]): t["id"] for t in tags}
+        return self._groups, self._tags
 
     def tag_group_id(self, group_name: str) -> str | None:
         if self._resolver() is not None:
             return self._delegate.tag_group_id(group_name)
-        if self._groups is None:
-            self._load()
-        return self._groups.get(group_name)  # type: ignore[union-attr]
+        return self._ids()[0].get(group_name)
 
     def tag_id(self, group_name: str, tag_name: str) -> str | None:
         if self._resolver() is not None:
             return self._delegate.tag_id(group_name, tag_name)
-        if self._tags is None:
-            self._load()
-        return self._tags.get((group_name or None, tag_name))  # type: ignore[union-attr]
+        return self._ids()[1].get((group_name or None, tag_name))
 
     def all_tag_groups(self) -> list[Any]:
         if self._resolver() is not None and hasattr(self._delegate, "all_tag_groups"):

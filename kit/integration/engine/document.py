@@ -39,7 +39,9 @@ def document_key(key: str) -> FieldInfo | str:
 
 class DocumentProcessor(ScopedProcessor):
     processor_type = "inboundDocument"
-    key_check = staticmethod(document_key)
+
+    def key_check(self, key: str) -> FieldInfo | str:
+        return document_key(key)
 
     def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
         super().compile(raw, compiler, model, path)

@@ -61,7 +61,8 @@ class FactSheetProcessor(Processor):
         self.checks_read = flt.on_read is not None or flt.updated_within is not None
         plain = self.may_create and not self.checks_read and self.identifier.search_scope is None
         self.fast_id = self.identifier._fast_id if plain else None
-        self.id_field = self.identifier.static_type
+        #: the external id field of the fast path (``static_type`` is set whenever ``fast_id`` is)
+        self.id_field: str = self.identifier.static_type or "externalId"
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         fast_id = self.fast_id
@@ -136,11 +137,11 @@ class FactSheetProcessor(Processor):
             fast = update.fast
             if fast is not None:
                 try:
-                    add((update.static_key, update.static_info, fast(ctx), "replace"))  # type: ignore[arg-type]
+                    add((update.static_key, update.static_info, fast(ctx), "replace"))  # type: ignore[arg-type]  # fast is set only with a static key and FieldInfo
                     continue
                 except Exception:
                     pass
-            updates.extend(evaluate_updates((update,), run, self, ctx, content_id, self.resolve_key))  # type: ignore[arg-type]
+            updates.extend(evaluate_updates((update,), run, self, ctx, content_id, self.resolve_key))
         origin = self.origin(run, item)
         append = run.writes.append
         if create is not None:

@@ -24,7 +24,7 @@ from kit.integration.juel import JuelEvaluationError, coerce_to_string, java_rep
 from .configuration import Compiler
 from .context import Lx
 from .state import SheetState
-from .values import json_list, raw_evaluator, truthy
+from .values import failed, holds, json_list, raw_evaluator
 from .warnings import Category
 
 __all__ = ["IdentifierSetTemplate", "IdentifierTemplate", "Resolution", "ScopeTemplate"]
@@ -78,6 +78,24 @@ class Resolution:
         self.sheets = sheets
         self.how = how
         self.create = create
+
+
+def find_by_id(
+    run: Any, processor: Any, content_id: Any, fs_id: str, optional: bool, path: str, where: str = ""
+) -> SheetState | None:
+    """The fact sheet with LeanIX id ``fs_id`` (one lookup), or None with a FACT_SHEET_NOT_FOUND warning
+    unless ``optional`` (``where``: text added to the message, e.g. `` ('from' fact sheet)``)."""
+    run.count_lookup(processor)
+    sheet: SheetState | None = run.state.find_id(fs_id)
+    if sheet is None and not optional:
+        run.warn(
+            processor,
+            content_id,
+            Category.FACT_SHEET_NOT_FOUND,
+            f"No fact sheet with id '{fs_id}' exists{where}",
+            path,
+        )
+    return sheet
 
 
 def _text(value: Any) -> str:
@@ -149,7 +167,7 @@ class IdentifierTemplate:
 
     def external_value(self, ctx: Any) -> tuple[str, str]:
         """(field, value) of the external id."""
-        value = _text(self.external_id.evaluate(ctx)).strip()  # type: ignore[union-attr]
+        value = _text(self.external_id.evaluate(ctx)).strip()  # type: ignore[union-attr]  # callers check external_id
         if self.external_replace is not None:
             try:
                 value = java_replace_all(value, *self.external_replace)
@@ -157,7 +175,7 @@ class IdentifierTemplate:
                 raise exc.at(self.path + ".external.id.regexReplace.match") from None
         field = self.static_type
         if field is None:
-            field = _text(self.external_type.evaluate(ctx)).strip() or "externalId"  # type: ignore[union-attr]
+            field = _text(self.external_type.evaluate(ctx)).strip() or "externalId"  # type: ignore[union-attr]  # static_type is None only with a type template
         return field, value
 
     def resolve(
@@ -182,9 +200,10 @@ class IdentifierTemplate:
                 value = None
             if type(value) is str:
                 value = value.strip()
-                sheet = state.new.get((type_name, self.static_type, value)) if value else None
+                field = self.static_type or "externalId"  # set whenever the fast path is
+                sheet = state.new.get((type_name, field, value)) if value else None
                 if sheet is None and value:
-                    sheet = state.find_external(type_name, self.static_type, value)  # type: ignore[arg-type]
+                    sheet = state.find_external(type_name, field, value)
                 if sheet is not None and sheet.status != "ARCHIVED":
                     processor.stats.requests += 1
                     return Resolution([sheet], "external")
@@ -297,17 +316,8 @@ class IdentifierTemplate:
                 self.path,
             )
             return None
-        run.count_lookup(processor)
-        sheet = state.find_id(fs_id)
+        sheet = find_by_id(run, processor, content_id, fs_id, optional, self.path, f" ({role})")
         if sheet is None:
-            if not optional:
-                run.warn(
-                    processor,
-                    content_id,
-                    Category.FACT_SHEET_NOT_FOUND,
-                    f"No fact sheet with id '{fs_id}' exists ({role})",
-                    self.path,
-                )
             return None
         if type_name is not None and sheet.type != type_name:
             run.warn(
@@ -342,7 +352,7 @@ class IdentifierTemplate:
                 return None
             return []
         try:
-            scope = self.search_scope.evaluate(ctx)  # type: ignore[union-attr]
+            scope = self.search_scope.evaluate(ctx)  # type: ignore[union-attr]  # called only with a search scope
         except JuelEvaluationError as exc:
             run.warn(
                 processor,
@@ -352,7 +362,7 @@ class IdentifierTemplate:
                 str(exc),
             )
             return None
-        records = run.select(processor, scope, type_name)
+        records = run.select(processor, scope, type_name, role)
         matches: list[SheetState] = []
         saved = ctx.get("lx")
         try:
@@ -360,18 +370,13 @@ class IdentifierTemplate:
                 sheet = record if type(record) is SheetState else state.wrap(record)
                 if self.search_filter is not None:
                     ctx["lx"] = Lx(sheet, processor.read, state)
-                    try:
-                        if not truthy(self.search_filter.evaluate(ctx)):
-                            continue
-                    except JuelEvaluationError as exc:
-                        run.warn(
-                            processor,
-                            content_id,
-                            Category.JUEL_EVALUATION,
-                            f"The search filter failed: {exc.reason}",
-                            str(exc),
-                        )
+                    found = holds(
+                        self.search_filter, ctx, run, processor, content_id, failed("The search filter")
+                    )
+                    if found is None:
                         return None
+                    if not found:
+                        continue
                 matches.append(sheet)
         finally:
             ctx["lx"] = saved
@@ -453,19 +458,9 @@ class IdentifierSetTemplate:
             )
             return None
         for fs_id in ids:
-            run.count_lookup(processor)
-            sheet = state.find_id(fs_id)
-            if sheet is None:
-                if not optional:
-                    run.warn(
-                        processor,
-                        content_id,
-                        Category.FACT_SHEET_NOT_FOUND,
-                        f"No fact sheet with id '{fs_id}' exists",
-                        self.path,
-                    )
-                continue
-            sheets.append(sheet)
+            sheet = find_by_id(run, processor, content_id, fs_id, optional, self.path)
+            if sheet is not None:
+                sheets.append(sheet)
         for value in externals:
             run.count_lookup(processor)
             sheet = state.find_external(None, field, value)

@@ -59,7 +59,9 @@ def todo_key(key: str) -> FieldInfo | str:
 
 class ImpactProcessor(ScopedProcessor):
     processor_type = "inboundImpact"
-    key_check = staticmethod(impact_key)
+
+    def key_check(self, key: str) -> FieldInfo | str:
+        return impact_key(key)
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         for sheet, values in self.found_values(run, ctx, item.get("id")):
@@ -72,7 +74,8 @@ class ToDoProcessor(Processor):
     processor_type = "inboundToDo"
 
     def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
-        identifier = raw.get("identifier") if isinstance(raw.get("identifier"), Mapping) else {}
+        given = raw.get("identifier")
+        identifier = given if isinstance(given, Mapping) else {}
         external = identifier.get("external")
         if isinstance(external, Mapping):
             external = external.get("id")

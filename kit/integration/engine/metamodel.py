@@ -1,17 +1,16 @@
 """What the engine knows about fact sheet fields: kinds (single or multi value, number, date ...), allowed
-select values and relation end types — from the caller (``fields=``), a meta-model-like object, or the
-workspace's own records.
+select values and relation end types — from the meta model, the caller (``fields=``), or the workspace's
+own records.
 
 Sources, strongest first:
 
-1. ``fields``: ``{type: {field: kind}}`` where a kind is a name (``"MULTIPLE_SELECT"``), a mapping
-   ``{"kind", "values"}`` or an object with ``.kind``/``.values``; or a meta-model-like object with
-   ``.types`` (each ``.name``, ``.fields`` (``.name``, ``.kind``, ``.values``), ``.categories``) and optionally
-   ``.relations_of(type)`` (connection name -> object with ``.source``, ``.target``, ``.reverse_name``) —
-   the sandbox's ``DEFAULT_METAMODEL`` has exactly that shape and is passed in, never imported.
-2. ``view.metamodel`` (or ``view.store.metamodel``, as the sandbox's StoreView has) when there is one.
-3. Inference from the view's records (a sample per type): lists are MULTIPLE_SELECT, floats DOUBLE, ints
-   INTEGER, ``{"phases"}`` LIFECYCLE, ``{"externalId"}`` EXTERNALID, other strings STRING.
+1. ``fields``: a :class:`kit.leanix.MetaModel`, or ``{type: {field: kind}}`` where a kind is a name
+   (``"MULTIPLE_SELECT"``), a :class:`~kit.leanix.FieldKind`, a mapping ``{"kind", "values"}`` or a
+   :class:`~kit.leanix.FieldDef`.
+2. ``view.metamodel`` (a :class:`kit.leanix.MetaModel`; a live workspace's is ``ws.model``) when there is one.
+3. Only when neither gives a meta model: inference from the view's records (a sample per type): lists are
+   MULTIPLE_SELECT, floats DOUBLE, ints INTEGER, ``{"phases"}`` LIFECYCLE, ``{"externalId"}`` EXTERNALID,
+   other strings STRING.
 
 Rule: "Field 'x' does not exist for type T" (UNKNOWN_FIELD) is only reported for a type an explicit source
 (1 or 2) describes — records of a snapshot may lack fields nobody fetched, so inference never rejects a key.
@@ -26,10 +25,11 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-__all__ = ["FieldInfo", "FieldModel", "LIFECYCLE_PHASES", "MULTI_KINDS"]
+from kit.leanix import EXTERNAL_ID_SUBFIELDS, LIFECYCLE_PHASES, FieldDef, MetaModel
+from kit.leanix.constants import READ_ONLY_FIELDS, UPDATABLE_BASE_FIELDS
 
-LIFECYCLE_PHASES = ("plan", "phaseIn", "active", "phaseOut", "endOfLife")
-EXTERNAL_ID_SUBFIELDS = ("externalId", "externalUrl", "comment", "status", "externalVersion")
+__all__ = ["FieldInfo", "FieldModel", "MULTI_KINDS"]
+
 #: kinds whose updates take every candidate (a list), not the first one
 MULTI_KINDS = frozenset({"MULTIPLE_SELECT", "PROJECT", "MILESTONE"})
 _SAMPLE = 200
@@ -48,15 +48,22 @@ class FieldInfo:
 
 
 def _kind_name(kind: Any) -> str:
+    """The kind's name from a name, a FieldKind, a ``{"kind", "values"}`` mapping or a FieldDef."""
     if isinstance(kind, Mapping):
         kind = kind.get("kind")
-    elif not isinstance(kind, str) and hasattr(kind, "kind"):
+    elif isinstance(kind, FieldDef):
         kind = kind.kind
-    return str(getattr(kind, "value", kind)).upper()
+    return str(kind).upper()
 
 
 def _allowed(kind: Any) -> tuple[str, ...]:
-    values = kind.get("values") if isinstance(kind, Mapping) else getattr(kind, "values", None)
+    values = (
+        kind.get("values")
+        if isinstance(kind, Mapping)
+        else kind.values
+        if isinstance(kind, FieldDef)
+        else None
+    )
     if isinstance(values, str) or not isinstance(values, Iterable):
         return ()
     return tuple(str(v) for v in values)
@@ -82,33 +89,10 @@ def _infer_kind(value: Any) -> str | None:
     return None
 
 
-#: keys every fact sheet type accepts (a type's own declaration wins)
-_BASE_KINDS = {
-    "name": "STRING",
-    "description": "STRING",
-    "category": "SINGLE_SELECT",
-    "lxState": "FACTSHEETSTATE",
-    "location": "LOCATION",
-    "projectStatus": "PROJECT",
-    "lxMilestones": "MILESTONE",
-}
-#: record keys that are not updatable fields (never inferred as such)
-_NOT_FIELDS = frozenset(
-    {
-        "id", "type", "displayName", "fullName", "rev", "status", "level", "qualitySeal", "createdAt",
-        "updatedAt", "completion", "permissions", "tags", "subscriptions", "documents", "__typename",
-    }
-)  # fmt: skip
-
-
-def _view_metamodels(view: Any) -> tuple[Any, ...]:
-    """Meta models a view carries: ``view.metamodel``, or its store's (the sandbox's StoreView)."""
-    if view is None:
-        return ()
+def _view_metamodel(view: Any) -> MetaModel | None:
+    """The meta model a view carries (``view.metamodel``; None: unknown)."""
     found = getattr(view, "metamodel", None)
-    if found is None:
-        found = getattr(getattr(view, "store", None), "metamodel", None)
-    return (found,) if found is not None else ()
+    return found if isinstance(found, MetaModel) else None
 
 
 class FieldModel:
@@ -119,32 +103,36 @@ class FieldModel:
         self.categories: dict[str, tuple[str, ...]] = {}
         self.inferred: dict[str, dict[str, tuple[str | None, tuple[str, ...]]]] = {}
         self.relations: dict[str, tuple[str | None, str | None, str | None]] = {}
-        self._relations_source: Any = None
+        self.metamodel: MetaModel | None = None
         self._view = view
         self._cache: dict[tuple[str | None, str], FieldInfo | str] = {}
-        for source in (fields, *_view_metamodels(view)):
+        for source in (fields, _view_metamodel(view)):
             if source is not None:
                 self._load(source)
+        self.lifecycle_phases = self.metamodel.lifecycle_phases if self.metamodel else LIFECYCLE_PHASES
         self.types: set[str] = set(self.explicit) | set(extra_types)
 
     # -- loading ---------------------------------------------------------------------------------------
 
-    def _load(self, source: Any) -> None:
+    def _load(self, source: MetaModel | Mapping[str, Any]) -> None:
         if isinstance(source, Mapping):
             for type_name, fields in source.items():
                 target = self.explicit.setdefault(str(type_name), {})
                 for name, kind in fields.items():
                     target.setdefault(str(name), (_kind_name(kind), _allowed(kind)))
             return
-        for type_def in getattr(source, "types", ()) or ():
+        if not isinstance(source, MetaModel):
+            raise TypeError(
+                f"fields= takes a kit.leanix.MetaModel or {{type: {{field: kind}}}}, not {type(source).__name__}"
+            )
+        for type_def in source.types:
             target = self.explicit.setdefault(type_def.name, {})
-            for field in getattr(type_def, "fields", ()) or ():
-                target.setdefault(field.name, (_kind_name(field.kind), _allowed(field)))
-            categories = getattr(type_def, "categories", ())
-            if categories:
-                self.categories[type_def.name] = tuple(categories)
-        if self._relations_source is None and hasattr(source, "relations_of"):
-            self._relations_source = source
+            for field in type_def.fields:
+                target.setdefault(field.name, (field.kind.value, field.values))
+            if type_def.categories:
+                self.categories.setdefault(type_def.name, type_def.categories)
+        if self.metamodel is None:
+            self.metamodel = source
 
     def _fields_of(self, type_name: str | None) -> tuple[dict[str, tuple[Any, tuple[str, ...]]] | None, bool]:
         """(fields, explicit) for a type; inferred from the view's records when no source describes it."""
@@ -153,8 +141,8 @@ class FieldModel:
         fields = self.explicit.get(type_name)
         if fields is not None:
             return fields, True
-        if self._view is None:
-            return None, False
+        if self._view is None or self.metamodel is not None:
+            return None, False  # a meta model is known: never guess from records
         inferred = self.inferred.get(type_name)
         if inferred is None:
             inferred = self.inferred[type_name] = self._infer(type_name)
@@ -163,10 +151,10 @@ class FieldModel:
     def _infer(self, type_name: str) -> dict[str, tuple[str | None, tuple[str, ...]]]:
         found: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         try:
-            records = islice(self._view.factsheets(type_name), _SAMPLE)
+            records = islice(self._view.records(type_name), _SAMPLE)
             for record in records:
                 for key, value in record.items():
-                    if key in _NOT_FIELDS or key.startswith("rel"):
+                    if key in READ_ONLY_FIELDS or key.startswith("rel"):
                         continue
                     known = found.get(key)
                     if known is None or known[0] is None:
@@ -194,9 +182,10 @@ class FieldModel:
         field, dot, sub = key.partition(".")
         missing = f"Field '{key}' does not exist for type {type_name}"
         declared = fields.get(field) if fields else None
+        kind: str | None
         if not dot:
-            if declared is None and field in _BASE_KINDS:
-                kind = _BASE_KINDS[field]
+            if declared is None and field in UPDATABLE_BASE_FIELDS:
+                kind = UPDATABLE_BASE_FIELDS[field]
                 allowed = self.categories.get(type_name or "", ()) if field == "category" else ()
                 return FieldInfo(key, field, None, kind, kind in MULTI_KINDS, allowed)
             if declared is None:
@@ -209,10 +198,10 @@ class FieldModel:
         if declared is None and not explicit:
             kind = "LIFECYCLE" if field == "lifecycle" else "EXTERNALID" if field == "externalId" else None
         if kind == "LIFECYCLE":
-            if sub not in LIFECYCLE_PHASES:
+            if sub not in self.lifecycle_phases:
                 return (
                     f"Field '{key}' does not exist for type {type_name}: lifecycle phases are "
-                    + ", ".join(LIFECYCLE_PHASES)
+                    + ", ".join(self.lifecycle_phases)
                 )
             return FieldInfo(key, field, sub, "LIFECYCLE")
         if kind == "EXTERNALID":
@@ -245,15 +234,11 @@ class FieldModel:
             return None, None, "relToChild"
         if connection == "relToChild":
             return None, None, "relToParent"
-        source = self._relations_source
-        if source is not None:
-            for type_name in self.explicit:
-                try:
-                    relation = source.relations_of(type_name).get(connection)
-                except Exception:
-                    relation = None
+        if self.metamodel is not None:
+            for type_name in self.metamodel.type_names:
+                relation = self.metamodel.relations_of(type_name).get(connection)
                 if relation is not None:
-                    return relation.source, relation.target, relation.reverse_name
+                    return relation.source, relation.target, relation.reverse_name or None
         match = re.match(r"^rel([A-Z]\w*?)To([A-Z]\w*)$", connection)
         if match is None:
             return None, None, None

@@ -19,13 +19,18 @@ from .filters import CompiledFilter
 from .metamodel import FieldModel
 from .records import origin as make_origin
 from .stats import ProcessorStats
-from .values import UpdateTemplate, raw_evaluator, truthy
+from .values import UpdateTemplate, elements_of, failed, holds, raw_evaluator
 from .warnings import Category
 
 __all__ = ["NO_FOR_EACH", "Processor", "ReadSpec", "VariableTemplate"]
 
 #: ``integration`` values outside any forEach (never mutated; scopes copy it)
 NO_FOR_EACH: dict[str, Any] = {}
+
+
+def _no_elements(ctx: Any) -> None:
+    """``forEach`` of a processor without one (never called: such a processor takes the other path)."""
+    return None
 
 
 class ReadSpec:
@@ -73,19 +78,11 @@ class VariableTemplate:
         self.key = compiler.template(raw.get("key"), path + ".key")
         if self.key is None:
             compiler.problem(path + ".key", "a variable needs a key")
-        self.static_key = (
-            self.key.text
-            if getattr(self.key, "is_literal", False) and isinstance(self.key.text, str)
-            else None
-        )  # type: ignore[union-attr]
+        key = self.key
+        literal = key is not None and getattr(key, "is_literal", False) and isinstance(key.text, str)
+        self.static_key = key.text if key is not None and literal else None
         self.value = compiler.template(raw.get("value"), path + ".value")
-        each = raw.get("forEach")
-        self.for_each = self.for_each_filter = None
-        if isinstance(each, Mapping):
-            self.for_each = compiler.template(each.get("elementOf"), path + ".forEach.elementOf")
-            self.for_each_filter = compiler.template(each.get("filter"), path + ".forEach.filter")
-        elif each is not None:
-            self.for_each = compiler.template(each, path + ".forEach")
+        self.for_each, self.for_each_filter = compiler.for_each(raw.get("forEach"), path + ".forEach")
 
 
 class Processor:
@@ -101,7 +98,6 @@ class Processor:
         self.raw = raw
         self.index = index
         self.path = path
-        self.processor_type = str(raw.get("processorType"))
         self.name = str(raw.get("processorName") or self.processor_type)
         try:
             self.level = int(raw.get("run", 0) or 0)
@@ -132,7 +128,7 @@ class Processor:
         self.uses_lx = "lx" in compiler.names
         #: no ``advanced`` filter and no ``forEach``: the run loop calls :meth:`execute` directly
         self.simple = self.filter.advanced is None and self.for_each is None
-        self._for_each_run = raw_evaluator(self.for_each) if self.for_each is not None else None
+        self._for_each_run = raw_evaluator(self.for_each) if self.for_each is not None else _no_elements
         #: a forEach without any filter and without allowManyIterations (iAPI warns once)
         self.unfiltered_for_each = self.for_each is not None and not self.allow_many and self.filter.is_empty
 
@@ -157,19 +153,10 @@ class Processor:
     def process_item(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> bool:
         """Runs a content item whose static filter matched; False when ``advanced`` rejected it."""
         advanced = self.filter.advanced
-        if advanced is not None:
-            try:
-                if not truthy(advanced.evaluate(ctx)):
-                    return False
-            except JuelEvaluationError as exc:
-                run.warn(
-                    self,
-                    item.get("id"),
-                    Category.JUEL_EVALUATION,
-                    f"The advanced filter failed: {exc.reason}",
-                    str(exc),
-                )
-                return False
+        if advanced is not None and not holds(
+            advanced, ctx, run, self, item.get("id"), failed("The advanced filter")
+        ):
+            return False
         self.stats.processed += 1
         integration = run.integration
         if self.for_each is None:
@@ -224,17 +211,7 @@ class Processor:
             return False
         if flt.on_read is None:
             return True
-        try:
-            return truthy(flt.on_read.evaluate(ctx))
-        except JuelEvaluationError as exc:
-            run.warn(
-                self,
-                item.get("id"),
-                Category.JUEL_EVALUATION,
-                f"The onRead filter failed: {exc.reason}",
-                str(exc),
-            )
-            return False
+        return bool(holds(flt.on_read, ctx, run, self, item.get("id"), failed("The onRead filter")))
 
     def origin(self, run: Any, item: Mapping[str, Any] | None) -> Origin:
         """Where this execution's writes come from (one shared instance per level and content item)."""
@@ -257,16 +234,10 @@ class Processor:
             if variable.for_each is None:
                 self._one_variable(run, ctx, item, variable)
                 continue
-            try:
-                elements = iterate(variable.for_each.evaluate(ctx))
-            except JuelEvaluationError as exc:
-                run.warn(
-                    self,
-                    item.get("id"),
-                    Category.JUEL_EVALUATION,
-                    f"Variable forEach failed: {exc.reason}",
-                    str(exc),
-                )
+            elements = elements_of(
+                variable.for_each, ctx, run, self, item.get("id"), failed("Variable forEach")
+            )
+            if elements is None:
                 continue
             integration = run.integration
             saved = integration.values
@@ -279,19 +250,10 @@ class Processor:
                         "indexOfForEach": index,
                     }
                     integration.values = values
-                    if variable.for_each_filter is not None:
-                        try:
-                            if not truthy(variable.for_each_filter.evaluate(ctx)):
-                                continue
-                        except JuelEvaluationError as exc:
-                            run.warn(
-                                self,
-                                item.get("id"),
-                                Category.JUEL_EVALUATION,
-                                f"Variable filter failed: {exc.reason}",
-                                str(exc),
-                            )
-                            continue
+                    if variable.for_each_filter is not None and not holds(
+                        variable.for_each_filter, ctx, run, self, item.get("id"), failed("Variable filter")
+                    ):
+                        continue
                     self._one_variable(run, ctx, item, variable)
             finally:
                 integration.values = saved
@@ -302,7 +264,7 @@ class Processor:
         try:
             key = variable.static_key
             if key is None:
-                key = coerce_to_string(variable.key.evaluate(ctx))  # type: ignore[union-attr]
+                key = coerce_to_string(variable.key.evaluate(ctx))  # type: ignore[union-attr]  # a keyless variable fails compiling
             value = variable.value.evaluate(ctx) if variable.value is not None else None
         except JuelEvaluationError as exc:
             run.warn(

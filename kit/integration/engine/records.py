@@ -9,6 +9,7 @@ They are spelled out one by one on purpose: a generic ``build(cls, *values)`` is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kit.integration.plan import FactSheetRef, FieldWrite, Origin, RelationWrite, TagWrite
@@ -16,34 +17,42 @@ from kit.integration.plan import FactSheetRef, FieldWrite, Origin, RelationWrite
 __all__ = ["field_write", "origin", "relation_write", "sheet_ref", "tag_write"]
 
 _new = object.__new__
-_FieldWrite_origin = FieldWrite.origin.__set__
-_FieldWrite_target = FieldWrite.target.__set__
-_FieldWrite_action = FieldWrite.action.__set__
-_FieldWrite_key = FieldWrite.key.__set__
-_FieldWrite_value = FieldWrite.value.__set__
-_FieldWrite_before = FieldWrite.before.__set__
-_Origin_level = Origin.level.__set__
-_Origin_processor_name = Origin.processor_name.__set__
-_Origin_processor_index = Origin.processor_index.__set__
-_Origin_content_id = Origin.content_id.__set__
-_Origin_content_type = Origin.content_type.__set__
-_FactSheetRef_id = FactSheetRef.id.__set__
-_FactSheetRef_type = FactSheetRef.type.__set__
-_FactSheetRef_external = FactSheetRef.external.__set__
-_RelationWrite_origin = RelationWrite.origin.__set__
-_RelationWrite_action = RelationWrite.action.__set__
-_RelationWrite_type = RelationWrite.type.__set__
-_RelationWrite_source = RelationWrite.source.__set__
-_RelationWrite_target = RelationWrite.target.__set__
-_RelationWrite_fields = RelationWrite.fields.__set__
-_TagWrite_origin = TagWrite.origin.__set__
-_TagWrite_action = TagWrite.action.__set__
-_TagWrite_target = TagWrite.target.__set__
-_TagWrite_group = TagWrite.group.__set__
-_TagWrite_tag = TagWrite.tag.__set__
-_TagWrite_create_tag = TagWrite.create_tag.__set__
-_TagWrite_create_group = TagWrite.create_group.__set__
-_TagWrite_details = TagWrite.details.__set__
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The slot descriptor's own setter of ``cls.name`` (not guarded by the frozen ``__setattr__``)."""
+    setter: Callable[[Any, Any], None] = vars(cls)[name].__set__
+    return setter
+
+
+_FieldWrite_origin = _setter(FieldWrite, "origin")
+_FieldWrite_target = _setter(FieldWrite, "target")
+_FieldWrite_action = _setter(FieldWrite, "action")
+_FieldWrite_key = _setter(FieldWrite, "key")
+_FieldWrite_value = _setter(FieldWrite, "value")
+_FieldWrite_before = _setter(FieldWrite, "before")
+_Origin_level = _setter(Origin, "level")
+_Origin_processor_name = _setter(Origin, "processor_name")
+_Origin_processor_index = _setter(Origin, "processor_index")
+_Origin_content_id = _setter(Origin, "content_id")
+_Origin_content_type = _setter(Origin, "content_type")
+_FactSheetRef_id = _setter(FactSheetRef, "id")
+_FactSheetRef_type = _setter(FactSheetRef, "type")
+_FactSheetRef_external = _setter(FactSheetRef, "external")
+_RelationWrite_origin = _setter(RelationWrite, "origin")
+_RelationWrite_action = _setter(RelationWrite, "action")
+_RelationWrite_type = _setter(RelationWrite, "type")
+_RelationWrite_source = _setter(RelationWrite, "source")
+_RelationWrite_target = _setter(RelationWrite, "target")
+_RelationWrite_fields = _setter(RelationWrite, "fields")
+_TagWrite_origin = _setter(TagWrite, "origin")
+_TagWrite_action = _setter(TagWrite, "action")
+_TagWrite_target = _setter(TagWrite, "target")
+_TagWrite_group = _setter(TagWrite, "group")
+_TagWrite_tag = _setter(TagWrite, "tag")
+_TagWrite_create_tag = _setter(TagWrite, "create_tag")
+_TagWrite_create_group = _setter(TagWrite, "create_group")
+_TagWrite_details = _setter(TagWrite, "details")
 
 
 def field_write(

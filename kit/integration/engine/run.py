@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from time import perf_counter
@@ -137,6 +137,10 @@ class EngineResult:
     processed_items: int = 0
     seconds: float = 0.0
     state: RunState | None = field(default=None, repr=False)
+    #: per Warning record: the update key or field it is about (None: about no field)
+    warning_keys: list[str | None] = field(default_factory=list)
+    #: search scopes evaluated, by (processor index, role, scope JSON, fact sheet type): executions using it
+    searches: dict[tuple[int, str, str, str | None], int] = field(default_factory=dict)
 
 
 class Run:
@@ -159,6 +163,8 @@ class Run:
             now=self.now, content_index=None, max_content_index=len(content) - 1, tags=ViewTags(view)
         )
         self.log = WarningLog()
+        #: records one warning (:meth:`WarningLog.add`)
+        self.warn = self.log.add
         self.variables = VariableStore(
             compiled.raw.get("variables") if isinstance(compiled.raw.get("variables"), Mapping) else None
         )
@@ -166,28 +172,17 @@ class Run:
         self.output_content: list[dict[str, Any]] = []
         self.notes: dict[str, None] = {}
         self._selections: dict[str, list[Any]] = {}
+        self.searches: dict[tuple[int, str, str, str | None], int] = {}
         self._created_filters: dict[str, Any] = {}
         self._created_matches: dict[tuple[int, str], list[SheetState]] = {}
         self._created_level = -1
         self._created_records: dict[int, tuple[SheetState, dict[str, Any] | None]] = {}
-        self._level_scopes: set[str] = set()
+        self._level_scopes: set[tuple[int, str]] = set()
         self._constraints: dict[int, dict[Any, tuple[SheetState, set[Any]]]] = {}
         #: whether any expression reads ``lx`` (else relation/tag bookkeeping for ``lx`` is skipped)
         self.tracks_reads = any(p.uses_lx for p in compiled.processors)
 
     # -- services for processors -----------------------------------------------------------------------
-
-    def warn(
-        self,
-        processor: Any,
-        content_id: str | None,
-        category: str,
-        message: str,
-        detail: str = "",
-        *,
-        key: str | None = None,
-    ) -> None:
-        self.log.add(processor, content_id, category, message, detail, key=key)
 
     def filter_failed(self, processor: Any, content_id: Any, exc: JuelEvaluationError) -> None:
         """A ``filter`` pattern that failed (over its time budget): a warning; the item is not processed."""
@@ -214,15 +209,21 @@ class Run:
     def add_variable(self, key: str, value: Any) -> None:
         self.variables.add(key, value, self.level)
 
-    def select(self, processor: Any, scope: Any, type_name: str | None) -> list[Any]:
-        """``view.select`` with a cache; counts one request per distinct scope and level.
+    def select(
+        self, processor: Any, scope: Any, type_name: str | None, role: str = "identifier"
+    ) -> list[Any]:
+        """``view.select`` with a cache; counts one request per distinct scope and level, and logs the use
+        in :attr:`searches` (``role``: which identifier of the processor searched).
 
         Fact sheets created at earlier run levels are in the workspace by the time a later level searches,
         so those in the scope are added (as :class:`SheetState`); a level does not see its own creations
         (iAPI gives no order within a level)."""
+        text = json.dumps(scope, sort_keys=True, default=str)
+        used = (processor.index, role, text, type_name)
+        self.searches[used] = self.searches.get(used, 0) + 1
         key = json.dumps([scope, type_name], sort_keys=True, default=str)
         if (self.level, key) not in self._level_scopes:
-            self._level_scopes.add((self.level, key))  # type: ignore[arg-type]
+            self._level_scopes.add((self.level, key))
             processor.stats.requests += 1
         found = self._selections.get(key)
         if found is None:
@@ -248,7 +249,7 @@ class Run:
         scope = scope if isinstance(scope, Mapping) else {}
         if scope.get("ids"):
             return []  # new fact sheets have no id yet
-        candidates = self._created_records.values()
+        candidates: Collection[tuple[SheetState, dict[str, Any] | None]] = self._created_records.values()
         external_ids = scope.get("externalIds")
         if external_ids:  # "field/value": look those up instead of scanning
             wanted = {tuple(str(e).split("/", 1)) for e in external_ids if "/" in str(e)}
@@ -398,11 +399,11 @@ class Run:
         self._finish_output(header)
         self._finish_notes()
         errors = self.log.errors_by_processor
-        stats = stats_document(processors, level_rows, errors)
+        document = stats_document(processors, level_rows, errors)
         return EngineResult(
             plan=self.plan,
             warnings=self.log.items,
-            stats=stats,
+            stats=document,
             variables=self.variables.history,
             notes=list(self.notes),
             header=header,
@@ -413,6 +414,8 @@ class Run:
             processed_items=processed_total,
             seconds=perf_counter() - started,
             state=self.state,
+            warning_keys=self.log.keys,
+            searches=self.searches,
         )
 
     def _finish_output(self, header: dict[str, Any]) -> None:

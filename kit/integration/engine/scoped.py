@@ -4,8 +4,8 @@ with ``lx.*`` read from it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .configuration import Compiler
 from .identifiers import IdentifierTemplate
@@ -17,8 +17,9 @@ __all__ = ["ScopedProcessor"]
 
 
 class ScopedProcessor(Processor):
-    #: checks an update key: its FieldInfo, or the text of the warning for a key the type does not know
-    key_check: ClassVar[Callable[[str], FieldInfo | str]]
+    def key_check(self, key: str) -> FieldInfo | str:
+        """An update key's FieldInfo, or the text of the warning for a key the family does not know."""
+        raise NotImplementedError
 
     def compile(self, raw: Mapping[str, Any], compiler: Compiler, model: FieldModel, path: str) -> None:
         self.identifier = IdentifierTemplate(raw.get("identifier"), compiler, path + ".identifier")

@@ -91,7 +91,7 @@ class SheetState:
         self.status = (record.get("status") or "ACTIVE") if record is not None else "ACTIVE"
         self.values: dict[str, Any] = {}
         self.tags: dict[tuple[str | None, str], bool] | None = None  # (group, tag) -> assigned, lazily
-        self.subscriptions: dict[tuple[str, str], tuple[str, ...]] | None = None  # (email, type) -> roles
+        self.subscriptions: dict[tuple[str, Any], tuple[Any, ...]] | None = None  # (email, type) -> roles
         self.relations_added: dict[str, dict[str, Any]] = {}  # connection -> {target key: target sheet}
 
     @property
@@ -176,7 +176,7 @@ class SheetState:
                 out.append({"name": name, "tagGroup": {"name": group} if group else None})
         return out
 
-    def current_subscriptions(self) -> dict[tuple[str, str], tuple[str, ...]]:
+    def current_subscriptions(self) -> dict[tuple[str, Any], tuple[Any, ...]]:
         """(user email, subscription type) -> role names, including this run's changes."""
         if self.subscriptions is None:
             self.subscriptions = {}
@@ -246,12 +246,12 @@ class RunState:
         self._users: dict[str, dict[str, Any]] | None = None
         self.created_groups: dict[str, dict[str, Any]] = {}
         self.created_tags: dict[tuple[str | None, str], dict[str, Any]] = {}
-        self._tag_pairs: dict[tuple[str | None, str], tuple[Any, Any]] = {}
+        self._tag_pairs: dict[tuple[str | None, str], tuple[Any, Any, bool, Any, Any]] = {}
 
     # -- fact sheets -----------------------------------------------------------------------------------
 
     def wrap(self, record: Mapping[str, Any]) -> SheetState:
-        rid = record.get("id")
+        rid = str(record.get("id"))
         sheet = self.by_id.get(rid)
         if sheet is None:
             sheet = self.by_id[rid] = SheetState(record, None)
@@ -261,14 +261,14 @@ class RunState:
         sheet = self.by_id.get(fs_id)
         if sheet is not None or self.view is None:
             return sheet
-        record = self.view.factsheet(fs_id)
+        record = self.view.record(fs_id)
         return self.wrap(record) if record is not None else None
 
     def view_types(self) -> list[str]:
         if self._view_types is None:
             seen: dict[str, None] = {}
             if self.view is not None:
-                for record in self.view.factsheets():
+                for record in self.view.records():
                     seen.setdefault(record.get("type"), None)
             self._view_types = [t for t in seen if t]
         return self._view_types
@@ -318,13 +318,18 @@ class RunState:
 
     # -- tags and users --------------------------------------------------------------------------------
 
-    def _load_tags(self) -> None:
-        view = self.view
-        self._groups = {g["name"]: dict(g) for g in (view.tag_groups() if view is not None else [])}
-        self._tags = {}
-        for tag in view.tags() if view is not None else []:
-            group = (tag.get("tagGroup") or {}).get("name")
-            self._tags[(group, tag["name"])] = dict(tag)
+    def _tag_maps(
+        self,
+    ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str | None, str], dict[str, Any]]]:
+        """(tag groups by name, tags by (group name, tag name)) of the workspace, loaded on first use."""
+        if self._groups is None or self._tags is None:
+            view = self.view
+            self._groups = {g["name"]: dict(g) for g in (view.tag_groups() if view is not None else [])}
+            self._tags = {}
+            for tag in view.tags() if view is not None else []:
+                group = (tag.get("tagGroup") or {}).get("name")
+                self._tags[(group, tag["name"])] = dict(tag)
+        return self._groups, self._tags
 
     def tag_and_group(self, group: str | None, name: str) -> tuple[Any, Any, bool, Any, Any]:
         """(tag, tag group, group is SINGLE mode, group's type restriction, tag id) by name; tag and group
@@ -356,22 +361,20 @@ class RunState:
         return record
 
     def tag_group(self, name: str) -> dict[str, Any] | None:
-        if self._groups is None:
-            self._load_tags()
-        return self._groups.get(name) or self.created_groups.get(name)  # type: ignore[union-attr]
+        return self._tag_maps()[0].get(name) or self.created_groups.get(name)
 
     def tag(self, group: str | None, name: str) -> dict[str, Any] | None:
-        if self._tags is None:
-            self._load_tags()
-        return self._tags.get((group, name)) or self.created_tags.get((group, name))  # type: ignore[union-attr]
+        return self._tag_maps()[1].get((group, name)) or self.created_tags.get((group, name))
 
-    def user(self, email: str) -> dict[str, Any] | None:
+    def _user_map(self) -> dict[str, dict[str, Any]]:
+        """Users by lower-case e-mail, loaded on first use."""
         if self._users is None:
             users = self.view.users() if self.view is not None else []
             self._users = {str(u.get("email") or "").lower(): dict(u) for u in users}
-        return self._users.get(email.lower())
+        return self._users
+
+    def user(self, email: str) -> dict[str, Any] | None:
+        return self._user_map().get(email.lower())
 
     def add_user(self, email: str, details: dict[str, Any]) -> None:
-        if self._users is None:
-            self.user(email)
-        self._users[email.lower()] = details  # type: ignore[index]
+        self._user_map()[email.lower()] = details

@@ -56,7 +56,9 @@ def role_names(value: Any) -> tuple[str, ...]:
 
 class SubscriptionProcessor(ScopedProcessor):
     processor_type = "inboundSubscription"
-    key_check = staticmethod(subscription_key)
+
+    def key_check(self, key: str) -> FieldInfo | str:
+        return subscription_key(key)
 
     def execute(self, run: Any, ctx: dict[str, Any], item: Mapping[str, Any]) -> None:
         content_id = item.get("id")

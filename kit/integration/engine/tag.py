@@ -119,11 +119,11 @@ class TagProcessor(Processor):
             fast = update.fast
             if fast is not None:
                 try:
-                    values[update.static_key] = fast(ctx)  # type: ignore[index]
+                    values[update.static_key] = fast(ctx)  # type: ignore[index]  # fast is set only with a static key and FieldInfo
                     continue
                 except Exception:
                     pass
-            values.update(evaluate_values((update,), run, self, ctx, content_id, tag_key))  # type: ignore[arg-type]
+            values.update(evaluate_values((update,), run, self, ctx, content_id, tag_key))
         name = values.get("name")
         if not name:
             if not self.has_name:

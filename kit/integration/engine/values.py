@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -49,6 +49,9 @@ from .metamodel import FieldInfo
 from .warnings import Category
 
 __all__ = [
+    "elements_of",
+    "failed",
+    "holds",
     "NO_WRITE",
     "UpdateTemplate",
     "coerce_value",
@@ -71,6 +74,47 @@ def truthy(value: Any) -> bool:
     if value is True or value is False:
         return value
     return coerce_to_boolean(value)
+
+
+def failed(what: str) -> Callable[[JuelEvaluationError], str]:
+    """The warning message of a failed filter: ``{what} failed: {reason}``."""
+    return lambda exc: f"{what} failed: {exc.reason}"
+
+
+def elements_of(
+    each: Any,
+    ctx: dict[str, Any],
+    run: Any,
+    processor: Any,
+    content_id: Any,
+    message: Callable[[JuelEvaluationError], str],
+    key: str | None = None,
+) -> list[tuple[Any, int, Any]] | None:
+    """``(key, index, element)`` of the ``forEach`` expression ``each`` in ``ctx``; None when it failed, after
+    a JUEL_EVALUATION warning saying ``message(error)``."""
+    try:
+        return iterate(each.evaluate(ctx))
+    except JuelEvaluationError as exc:
+        run.warn(processor, content_id, Category.JUEL_EVALUATION, message(exc), str(exc), key=key)
+        return None
+
+
+def holds(
+    condition: Any,
+    ctx: dict[str, Any],
+    run: Any,
+    processor: Any,
+    content_id: Any,
+    message: Callable[[JuelEvaluationError], str],
+    key: str | None = None,
+) -> bool | None:
+    """Whether the filter expression ``condition`` is true in ``ctx``; None when it failed, after a
+    JUEL_EVALUATION warning saying ``message(error)`` (the caller then skips what it filters)."""
+    try:
+        return truthy(condition.evaluate(ctx))
+    except JuelEvaluationError as exc:
+        run.warn(processor, content_id, Category.JUEL_EVALUATION, message(exc), str(exc), key=key)
+        return None
 
 
 class ValueTemplate:
@@ -116,14 +160,7 @@ class ValueTemplate:
         )
         self.match = compiler.regex(raw.get("regexMatch"), path + ".regexMatch")
         self.replace = compiler.replacement(raw.get("regexReplace"), path + ".regexReplace")
-        each = raw.get("forEach")
-        self.for_each = None
-        self.for_each_filter = None
-        if isinstance(each, Mapping):
-            self.for_each = compiler.template(each.get("elementOf"), path + ".forEach.elementOf")
-            self.for_each_filter = compiler.template(each.get("filter"), path + ".forEach.filter")
-        elif each is not None:
-            self.for_each = compiler.template(each, path + ".forEach")
+        self.for_each, self.for_each_filter = compiler.for_each(raw.get("forEach"), path + ".forEach")
 
 
 class UpdateTemplate:
@@ -172,14 +209,7 @@ class UpdateTemplate:
         self.op = str(raw.get("op") or "replace")
         mode = raw.get("mode")
         self.mode = str(mode) if mode is not None else None
-        each = raw.get("forEach")
-        self.for_each = None
-        self.for_each_filter = None
-        if isinstance(each, Mapping):
-            self.for_each = compiler.template(each.get("elementOf"), path + ".forEach.elementOf")
-            self.for_each_filter = compiler.template(each.get("filter"), path + ".forEach.filter")
-        elif each is not None:
-            self.for_each = compiler.template(each, path + ".forEach")
+        self.for_each, self.for_each_filter = compiler.for_each(raw.get("forEach"), path + ".forEach")
         self.static_info: FieldInfo | str | None = None
         self.fast: Callable[[dict[str, Any]], Any] | None = None
 
@@ -196,7 +226,7 @@ Resolver = Callable[[str], "FieldInfo | str"]
 
 
 def evaluate_updates(
-    updates: list[UpdateTemplate],
+    updates: Sequence[UpdateTemplate],
     run: Any,
     processor: Any,
     ctx: dict[str, Any],
@@ -209,17 +239,23 @@ def evaluate_updates(
         fast = update.fast
         if fast is not None:
             try:
-                out.append((update.static_key, update.static_info, fast(ctx), "replace"))  # type: ignore[arg-type]
+                out.append((update.static_key, update.static_info, fast(ctx), "replace"))  # type: ignore[arg-type]  # fast is set only with a static key and FieldInfo
                 continue
             except Exception:  # anything unusual: the general path re-evaluates and reports it
                 pass
         if update.for_each is None:
             _evaluate_one(update, run, processor, ctx, content_id, resolve, out)
             continue
-        try:
-            elements = iterate(update.for_each.evaluate(ctx))
-        except JuelEvaluationError as exc:
-            run.warn(processor, content_id, Category.JUEL_EVALUATION, _juel_message(update, exc), str(exc))
+        elements = elements_of(
+            update.for_each,
+            ctx,
+            run,
+            processor,
+            content_id,
+            partial(_juel_message, update),
+            update.static_key,
+        )
+        if elements is None:
             continue
         integration = run.integration
         saved = integration.values
@@ -228,19 +264,16 @@ def evaluate_updates(
                 values = dict(saved)
                 values["updates"] = {"valueOfForEach": element, "keyOfForEach": key, "indexOfForEach": index}
                 integration.values = values
-                if update.for_each_filter is not None:
-                    try:
-                        if not truthy(update.for_each_filter.evaluate(ctx)):
-                            continue
-                    except JuelEvaluationError as exc:
-                        run.warn(
-                            processor,
-                            content_id,
-                            Category.JUEL_EVALUATION,
-                            _juel_message(update, exc),
-                            str(exc),
-                        )
-                        continue
+                if update.for_each_filter is not None and not holds(
+                    update.for_each_filter,
+                    ctx,
+                    run,
+                    processor,
+                    content_id,
+                    partial(_juel_message, update),
+                    update.static_key,
+                ):
+                    continue
                 _evaluate_one(update, run, processor, ctx, content_id, resolve, out)
         finally:
             integration.values = saved
@@ -248,7 +281,7 @@ def evaluate_updates(
 
 
 def evaluate_values(
-    updates: list[UpdateTemplate],
+    updates: Sequence[UpdateTemplate],
     run: Any,
     processor: Any,
     ctx: dict[str, Any],
@@ -261,11 +294,11 @@ def evaluate_values(
         fast = update.fast
         if fast is not None:
             try:
-                values[update.static_key] = fast(ctx)  # type: ignore[index]
+                values[update.static_key] = fast(ctx)  # type: ignore[index]  # fast is set only with a static key and FieldInfo
                 continue
             except Exception:
                 pass
-        for key, _, value, _ in evaluate_updates((update,), run, processor, ctx, content_id, resolve):  # type: ignore[arg-type]
+        for key, _, value, _ in evaluate_updates((update,), run, processor, ctx, content_id, resolve):
             values[key] = value
     return values
 
@@ -325,7 +358,7 @@ def _evaluate_one(
     key = update.static_key
     if key is None:
         try:
-            key = coerce_to_string(update.key.evaluate(ctx))  # type: ignore[union-attr]
+            key = coerce_to_string(update.key.evaluate(ctx))  # type: ignore[union-attr]  # a keyless update fails compiling
         except JuelEvaluationError as exc:
             run.warn(processor, content_id, Category.JUEL_EVALUATION, _juel_message(update, exc), str(exc))
             return
@@ -336,14 +369,14 @@ def _evaluate_one(
                 _warn_regex(run, processor, content_id, exc, update.path + ".key.regexReplace.match")
                 return
     info = update.static_info if update.static_info is not None else resolve(key)
-    if type(info) is str:
+    if isinstance(info, str):
         run.warn(processor, content_id, Category.UNKNOWN_FIELD, info, update.path, key=key)
         return
     op = update.op
     if op == "remove":
-        out.append((key, info, [] if info.multi else None, op))  # type: ignore[union-attr]
+        out.append((key, info, [] if info.multi else None, op))
         return
-    multi = info.multi if update.mode is None else update.mode == "list"  # type: ignore[union-attr]
+    multi = info.multi if update.mode is None else update.mode == "list"
     candidates, failed = _candidates(update, run, processor, ctx, content_id, key, not multi)
     optional = update.optional
     if not multi:
@@ -372,13 +405,13 @@ def _evaluate_one(
                 return
             if None in candidates and not optional:
                 _no_value(run, processor, content_id, update, key, cleared=True)
-    if info.kind is not None:  # type: ignore[union-attr]
+    if info.kind is not None:
         try:
-            value = coerce_value(info, value)  # type: ignore[arg-type]
+            value = coerce_value(info, value)
         except ValueError as exc:
             run.warn(processor, content_id, Category.INVALID_VALUE, str(exc), update.path, key=key)
             return
-    out.append((key, info, value, op))  # type: ignore[arg-type]
+    out.append((key, info, value, op))
 
 
 def _candidates(
@@ -391,6 +424,7 @@ def _candidates(
     single: bool,
 ) -> tuple[list[Any], bool]:
     candidates: list[Any] = []
+    results: Any
     failed = False
     cache: dict[int, Any] | None = {} if update.shared else None
     for value in update.values:
@@ -408,7 +442,7 @@ def _candidates(
             elif cache is not None and value.slot in cache:
                 results = cache[value.slot]
             else:
-                results = value.template.evaluate(ctx) if value.template is not None else None  # type: ignore[union-attr]
+                results = value.template.evaluate(ctx) if value.template is not None else None
                 if cache is not None:
                     cache[value.slot] = results
         except JuelEvaluationError as exc:
@@ -457,7 +491,7 @@ def _value_for_each(value: ValueTemplate, run: Any, ctx: dict[str, Any]) -> list
     saved = integration.values
     results: list[Any] = []
     try:
-        for key, index, element in iterate(value.for_each.evaluate(ctx)):  # type: ignore[union-attr]
+        for key, index, element in iterate(value.for_each.evaluate(ctx)):  # type: ignore[union-attr]  # called only with a forEach
             values = dict(saved)
             values["output"] = {"valueOfForEach": element, "keyOfForEach": key, "indexOfForEach": index}
             integration.values = values
@@ -740,7 +774,7 @@ def _to_objects(info: FieldInfo, value: Any) -> list[Any]:
     return [v for v in _to_list(value) if v is not None]
 
 
-_COERCIONS: dict[str, Callable[[FieldInfo, Any], Any]] = {
+_COERCIONS: dict[str | None, Callable[[FieldInfo, Any], Any]] = {
     "STRING": _to_text,
     "EXTERNALID": _to_text,
     "LOCATION": _to_text,
@@ -759,7 +793,7 @@ _COERCIONS: dict[str, Callable[[FieldInfo, Any], Any]] = {
 
 def coerce_value(info: FieldInfo, value: Any) -> Any:
     """``value`` as the field's kind stores it; ValueError (with a message for people) when it cannot be."""
-    coerce = _COERCIONS.get(info.kind)  # type: ignore[arg-type]
+    coerce = _COERCIONS.get(info.kind)
     if coerce is not None:
         return coerce(info, value)
     if isinstance(value, tuple):

@@ -74,10 +74,12 @@ CATEGORIES: dict[str, str] = {
 class WarningLog:
     """Collects Warning records; honours ``logLevel`` (off: nothing, debug: adds ``debugInfo``)."""
 
-    __slots__ = ("errors_by_processor", "items", "level_errors")
+    __slots__ = ("errors_by_processor", "items", "keys", "level_errors")
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
+        #: per record in ``items``: the update key or field it is about (None: about no field)
+        self.keys: list[str | None] = []
         self.errors_by_processor: dict[int, int] = {}
         self.level_errors = 0
 
@@ -112,6 +114,7 @@ class WarningLog:
                 "key": key,
             }
         self.items.append(record)
+        self.keys.append(key)
         if status == "ERROR":
             self.errors_by_processor[processor.index] = self.errors_by_processor.get(processor.index, 0) + 1
             self.level_errors += 1

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from kit.utf8 import NotUtf8, decode_utf8
+
 from .issues import InputError, Issue, Problem
 from .paths import Segments, format_path, parse_path
 from .positions import LineIndex, PositionIndex, line_column, raw_offset_in_string
@@ -195,20 +197,19 @@ def _read_text(name: str, what: str) -> str:
         raise _fail(
             name, what, f"cannot read the file: {exc.strerror}", "check the file's permissions"
         ) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(name, what, "the file is UTF-16 text", "save the file as UTF-8", 1, 1)
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return decode_utf8(raw)
+    except NotUtf8 as problem:
+        if problem.utf16:
+            raise _fail(name, what, "the file is UTF-16 text", "save the file as UTF-8", 1, 1) from None
         raise _fail(
             name,
             what,
-            f"not UTF-8 text: byte {exc.start} (byte {column} of line {line}) cannot be decoded",
+            f"not UTF-8 text: byte {problem.offset} (byte {problem.column} of line {problem.line}) cannot be "
+            "decoded",
             "save the file as UTF-8",
-            line,
-            column,
+            problem.line,
+            problem.column,
         ) from None
 
 

@@ -405,7 +405,15 @@ def parse_date_time(text: Any, pattern: str) -> datetime:
     if pm:
         fields["hour"] = fields["hour"] % 12 + 12
     try:
-        result = datetime(**fields)
+        result = datetime(
+            fields["year"],
+            fields["month"],
+            fields["day"],
+            fields["hour"],
+            fields["minute"],
+            fields["second"],
+            fields["microsecond"],
+        )
         if day_of_year is not None:
             result = result.replace(month=1, day=1) + timedelta(days=day_of_year - 1)
     except (ValueError, OverflowError) as exc:

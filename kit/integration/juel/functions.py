@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kit.leanix import LIFECYCLE_PHASES
+
 from .coercion import (
     LONG_MAX,
     LONG_MIN,
@@ -29,7 +31,7 @@ from .integration import to_json, to_object
 __all__ = ["DEFAULT_PHASE_ORDER", "FUNCTIONS", "Function", "active_lifecycle_phase"]
 
 #: LeanIX's standard lifecycle phases in their natural order (later wins when two start on the same day).
-DEFAULT_PHASE_ORDER = ("plan", "phaseIn", "active", "phaseOut", "endOfLife")
+DEFAULT_PHASE_ORDER = LIFECYCLE_PHASES
 
 
 @dataclass(frozen=True, slots=True)

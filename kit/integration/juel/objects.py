@@ -45,7 +45,8 @@ class JuelObject:
         attribute = self.juel_methods.get(name)
         if attribute is None:
             raise JuelEvaluationError(f"method '{name}' not found on {self.juel_type_name}")
-        accepted = _argument_counts(type(self), attribute)
+        kind: type = type(self)  # as plain ``type``: mypy reads a class's own __hash__ as unbound
+        accepted = _argument_counts(kind, attribute)
         if accepted is not None and not accepted[0] <= len(args) <= accepted[1]:
             low, high = accepted
             if low == high:

@@ -202,8 +202,8 @@ def _compare(a: Any, b: Any, op: str) -> int:
         x, y = coerce_to_long(a), coerce_to_long(b)
         return (x > y) - (x < y)
     if isinstance(a, str) or isinstance(b, str):
-        x, y = coerce_to_string(a), coerce_to_string(b)
-        return (x > y) - (x < y)
+        text_a, text_b = coerce_to_string(a), coerce_to_string(b)
+        return (text_a > text_b) - (text_a < text_b)
     if type(a) is type(b) and isinstance(a, bool | datetime | date | timedelta):
         try:
             return (a > b) - (a < b)

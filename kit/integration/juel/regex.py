@@ -528,7 +528,7 @@ def _replacement(pattern: JavaPattern, replacement: str) -> Callable[[Any], str]
                 if found is not None:
                     out.append(found)
             else:
-                out.append(value)  # type: ignore[arg-type]
+                out.append(value)
         return "".join(out)
 
     return expand

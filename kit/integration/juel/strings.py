@@ -40,9 +40,9 @@ def java_string_compare(a: str, b: str) -> int:
     if a == b:
         return 0
     if a.isascii() and b.isascii():
-        for x, y in zip(a, b, strict=False):
-            if x != y:
-                return ord(x) - ord(y)
+        for char_a, char_b in zip(a, b, strict=False):
+            if char_a != char_b:
+                return ord(char_a) - ord(char_b)
         return len(a) - len(b)
     ua, ub = _utf16_units(a), _utf16_units(b)
     for index in range(0, min(len(ua), len(ub)), 2):

@@ -105,7 +105,7 @@ def _parse(pattern: str) -> _Group:
     while i < len(pattern):
         char = pattern[i]
         current = stack[-1]
-        item: _Item | None = None
+        item: _Item
         if char == "(":
             flags = _INLINE_FLAGS.match(pattern, i)
             if flags is not None:
@@ -128,10 +128,11 @@ def _parse(pattern: str) -> _Group:
                 i += 1
             continue
         if char == ")":
-            if len(stack) > 1:
-                stack.pop()
-                item = stack[-1].alternatives[-1][-1]
             i += 1
+            if len(stack) == 1:
+                continue  # an unbalanced ")" (not in a valid pattern): nothing to quantify
+            stack.pop()
+            item = stack[-1].alternatives[-1][-1]
         elif char == "|":
             current.alternatives.append([])
             i += 1

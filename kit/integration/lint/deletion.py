@@ -42,9 +42,13 @@ def _types(scope: Any) -> list[str]:
         key
         for facet in (facets if isinstance(facets, list) else [])
         if isinstance(facet, dict) and facet.get("facetKey") == "FactSheetTypes"
-        for key in (facet.get("keys") if isinstance(facet.get("keys"), list) else [])
+        for key in _list(facet.get("keys"))
         if isinstance(key, str)
     ]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 @rule(

@@ -1,4 +1,4 @@
-"""Tables out of the kit: an .xlsx workbook through pandas' openpyxl writer, and plain values for cells."""
+"""Excel workbooks of frames: an .xlsx through pandas' openpyxl writer, and plain values for cells."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["cell_text", "write_xlsx"]
+from kit.outputs import atomic_file, check_output_file
+
+__all__ = ["cell_text", "save_workbook", "write_xlsx"]
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters a worksheet cannot hold
@@ -53,3 +56,11 @@ def write_xlsx(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame])
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in zip(_sheet_names(list(prepared)), prepared.values(), strict=True):
             frame.to_excel(writer, sheet_name=name, index=False)
+
+
+def save_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame]) -> Path:
+    """Write ``sheets`` to the .xlsx file ``path`` atomically (checked: an .xlsx name in a folder that exists)."""
+    target = check_output_file(path, suffixes=(".xlsx",))
+    with atomic_file(target) as work:
+        write_xlsx(work, sheets)
+    return target

@@ -13,7 +13,7 @@ from kit.integration.juel import Integration, TagResolver, evaluate
 from kit.integration.view import WorkspaceView
 from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
 from kit.sandbox.view import StoreView
-from kit.sources.views import LiveView, NodesView, SnapshotView
+from kit.sources import LiveView, NodesView, SnapshotView
 from kit.workspace import Workspace
 
 TESTING = {"id": "g-test", "name": "Testing"}
@@ -47,9 +47,9 @@ def test_nodes_view_indexes_and_defaults():
     assert view.find_external("Project", "externalId", "prj-2")["id"] == "p2-old"  # only an archived one
     assert view.find_external("Application", "externalId", "prj-1")["id"] == "a1"
     assert view.find_external("Project", "externalId", "prj-9") is None
-    assert view.factsheet("p1-old")["name"] == "Alpha (old)" and view.factsheet("nope") is None
-    assert [r["id"] for r in view.factsheets("Project")] == ["p1", "p1-old", "p2-old"]
-    assert view.factsheets("Interface") == []
+    assert view.record("p1-old")["name"] == "Alpha (old)" and view.record("nope") is None
+    assert [r["id"] for r in view.records("Project")] == ["p1", "p1-old", "p2-old"]
+    assert view.records("Interface") == []
     assert [t["id"] for t in view.tags()] == ["t-test", "t-legacy"]
     assert view.tag_groups() == [
         {"id": "g-test", "name": "Testing", "shortName": None, "mode": None, "restrictToFactSheetTypes": []}
@@ -132,7 +132,7 @@ def views(tmp_path_factory):
             "live": LiveView(ws, TYPES, today=today),
         }
         for view in built.values():  # load everything while the server runs
-            view.factsheets()
+            view.records()
             view.tags()
         yield store, built
         client.close()
@@ -188,14 +188,14 @@ def test_views_agree_on_records(views):
     store, built = views
     apps = [r for r in store.factsheets("Application") if r["externalId"]]
     for name, view in built.items():
-        assert {r["id"] for r in view.factsheets()} >= {
-            r["id"] for t in TYPES for r in store.factsheets(t)
-        }, name
-        assert len(view.factsheets("Application")) == sum(1 for _ in store.factsheets("Application")), name
+        assert {r["id"] for r in view.records()} >= {r["id"] for t in TYPES for r in store.factsheets(t)}, (
+            name
+        )
+        assert len(view.records("Application")) == sum(1 for _ in store.factsheets("Application")), name
         for app in apps[:25]:
             found = view.find_external("Application", "externalId", app["externalId"]["externalId"])
             assert found is not None and found["id"] == app["id"], name
-            record = view.factsheet(app["id"])
+            record = view.record(app["id"])
             assert (record["name"], record["status"], record["lxState"]) == (
                 app["name"],
                 app["status"],
@@ -242,7 +242,7 @@ def test_views_resolve_tag_names_alike(views):
 def test_snapshot_view_builds_plain_values(views):
     _store, built = views
     snapshot = built["snapshot"]
-    record = next(r for r in snapshot.factsheets("Application") if r["externalId"] and r["completion"])
+    record = next(r for r in snapshot.records("Application") if r["externalId"] and r["completion"])
     assert isinstance(record["createdAt"], str) and record["createdAt"].endswith("Z")
     assert set(record["completion"]) == {"completion", "percentage"}
     assert isinstance(record["type"], str) and isinstance(record["status"], str)
@@ -250,11 +250,11 @@ def test_snapshot_view_builds_plain_values(views):
     assert isinstance(record["numberOfUsers"], int | None) and isinstance(
         record["totalAnnualCost"], float | None
     )
-    data_object = next(r for r in snapshot.factsheets("DataObject") if r["personalData"])
+    data_object = next(r for r in snapshot.records("DataObject") if r["personalData"])
     assert isinstance(data_object["personalData"], list) and all(
         isinstance(v, str) for v in data_object["personalData"]
     )
-    assert snapshot.factsheets("NoSuchType") == []
+    assert snapshot.records("NoSuchType") == []
 
 
 def test_open_view_reads_live_none_or_a_snapshot_folder(sandbox_env, ws, tmp_path):
