@@ -6,17 +6,10 @@ from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from kit.leanix.metamodel import MetaModel
 from kit.sandbox.store import Store
 from kit.sources.base import RecordView
 
-__all__ = ["StoreView", "facet_schema"]
-
-
-def facet_schema(metamodel: MetaModel) -> MetaModel:
-    """The meta model itself: facets read it directly now. Kept only for ``tests/integration/
-    test_facets_sandbox.py``; remove once that test passes the meta model itself."""
-    return metamodel
+__all__ = ["StoreView"]
 
 
 class StoreView(RecordView):
