@@ -9,6 +9,9 @@ Every error class the kit raises on purpose is exported here; ``kit/errors.py`` 
 
 from __future__ import annotations
 
+import os
+
+from kit import metrics as metrics  # kit.metrics: KPIs over time
 from kit._version import __version__ as __version__
 from kit.client import (
     AuthenticationError,
@@ -44,6 +47,7 @@ from kit.integration.juel import (
 from kit.integration.lint import lint
 from kit.integration.removals import Removals
 from kit.leanix import MetaModelError, UnknownFactSheetType, UnknownField
+from kit.metrics import KpiError
 from kit.outputs import OutputError
 from kit.previews.preview import Preview, preview
 from kit.previews.scope import scope_check
@@ -53,6 +57,12 @@ from kit.sandbox.store import StoreError
 from kit.snapshot import Snapshot, SnapshotError, load_snapshot
 from kit.sources import RecordShapeError
 from kit.workspace import DeniedFieldsWarning, Workspace
+
+
+def history(folder: str | os.PathLike[str]) -> metrics.History:
+    """The KPI history in ``folder`` (dated snapshots): ``metrics.History(folder)``."""
+    return metrics.History(folder)
+
 
 __all__ = [
     # connecting and reading
@@ -77,6 +87,9 @@ __all__ = [
     "load_ldif",
     "preview",
     "scope_check",
+    # KPIs over time (docs/metrics.md)
+    "history",
+    "metrics",
     # errors, in the order of the tree in kit/errors.py
     "LxkitError",
     "ConfigError",
@@ -116,4 +129,5 @@ __all__ = [
     "NotebookNotFound",
     "SandboxError",
     "StoreError",
+    "KpiError",
 ]

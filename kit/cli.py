@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import LxkitError
 
@@ -62,7 +62,41 @@ def _demo(args: argparse.Namespace) -> int:
         record = run_report("explore", parameters, out=Path(args.out) / "reports")
         written = record.html_path or record.notebook_path  # html_path is None only when html=False
         print(f"Report written to {written.resolve()} ({record.duration_seconds:.1f} s)")
+        history = (Path(args.out) / "history").resolve()
+        print(
+            f"\nKPIs over time: {args.months} months of the demo workspace's history in {history}, then the"
+        )
+        print("metrics report (the first run builds the dated snapshots; later runs reuse them)…")
+        report = {"history": str(history), "demo_months": args.months, "take_snapshot": True}
+        record = run_report("metrics_report", report, out=Path(args.out) / "reports")
+        _print_trends(history)
+        written = record.html_path or record.notebook_path
+        print(f"Report written to {written.resolve()} ({record.duration_seconds:.1f} s)")
+        print(f"KPIs as data: {(record.directory / 'kpis.json').resolve()} and kpis.csv beside it")
     return 0
+
+
+def _print_trends(folder: Path) -> None:
+    """The headline KPIs, oldest snapshot against the newest (the values are cached: this reads nothing)."""
+    import pandas as pd
+
+    from kit import metrics
+    from kit.metrics.files import format_value
+
+    result = metrics.History(folder).evaluate()
+    table = result.table()
+    totals: dict[str, Any] = {r["kpi"]: r for r in table[table["dimensions"] == ""].to_dict("records")}
+    print(f"{'KPI':<56}{result.dates[0]:%Y-%m-%d}  ->  {result.latest_date:%Y-%m-%d}")
+    for name in metrics.headline(result, limit=7):
+        row = totals[name]
+        known = [v for v in row["trend"] if v == v]
+        start, end, unit = (known[0] if known else float("nan")), float(row["value"]), str(row["unit"])
+        word = ""
+        if not pd.isna(row["higher_is_better"]) and start == start and end == end and start != end:
+            word = "better" if (end > start) == bool(row["higher_is_better"]) else "worse"
+        print(
+            f"{str(row['title']):<56}{format_value(start, unit):>10}  ->  {format_value(end, unit):<10}{word}"
+        )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -70,7 +104,7 @@ def _serve(args: argparse.Namespace) -> int:
     argparse's), a busy port exits 1, each with one line: the checks are those ``SandboxOptions`` and
     ``Sandbox`` apply to Python callers too (:mod:`kit.sandbox.guards`)."""
     from kit.sandbox import Faults, Sandbox, SandboxError, SandboxOptions
-    from kit.sandbox.guards import check_host, check_port
+    from kit.sandbox.guards import as_of_date, check_host, check_port
 
     try:
         check_host(args.host)
@@ -78,6 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
         options = SandboxOptions(
             size=args.size,
             seed=args.seed,
+            as_of=as_of_date(args.as_of),
             token_lifetime=args.token_lifetime,
             fault_rate=args.fault_rate,
             faults=Faults(latency=args.latency),
@@ -86,7 +121,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"lxkit: {exc}", file=sys.stderr)
         return 2
     sandbox = Sandbox(options, host=args.host, port=args.port)
-    print(f"lxkit sandbox at {sandbox.url} with {args.size} fact sheets (seed {args.seed}).")
+    day = f", as of {options.as_of}" if options.as_of else ""
+    print(f"lxkit sandbox at {sandbox.url} with {args.size} fact sheets (seed {args.seed}{day}).")
     print(f"Use: LEANIX_HOST={sandbox.url} LEANIX_API_TOKEN={options.api_token}  (Ctrl-C stops)")
     with contextlib.suppress(KeyboardInterrupt):
         sandbox.serve_forever()
@@ -191,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fetch the embedded sandbox into DataFrames and save a snapshot")
     demo.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace")
     demo.add_argument("--out", default="out", help="folder for the snapshot and report (default: out)")
-    demo.add_argument("--no-report", action="store_true", help="skip the notebook report")
+    demo.add_argument("--no-report", action="store_true", help="skip the notebook reports")
+    demo.add_argument("--months", type=int, default=12, help="months of demo history for the KPI trends")
     demo.set_defaults(func=_demo)
 
     sandbox = commands.add_parser("sandbox", help="the local LeanIX-compatible sandbox")
@@ -201,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="a loopback address: 127.x.y.z, ::1 or localhost")
     serve.add_argument("--size", type=int, default=2000, help="fact sheets in the demo workspace (0..10**6)")
     serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="serve the demo workspace as it was on that day (2016-01-01..2026-11-01)",
+    )
     serve.add_argument(
         "--token-lifetime", type=float, default=3600.0, help="access token lifetime (s, 0..1 y)"
     )

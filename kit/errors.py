@@ -42,7 +42,8 @@ named in brackets. ``tests/test_error_map.py`` checks that this tree, the classe
     ├── ReportFailed ............... the notebook raised; the record says where [kit.reports]
     ├── NotebookNotFound ........... no notebook of that name or path [kit.reports]
     ├── SandboxError ............... a setting out of range, or a server that cannot start [kit.sandbox]
-    └── StoreError ................. an unknown object, or a broken consistency rule [kit.sandbox.store]
+    ├── StoreError ................. an unknown object, or a broken consistency rule [kit.sandbox.store]
+    └── KpiError ................... a KPI declared wrongly or failing; a history it cannot use [kit.metrics]
 """
 
 from __future__ import annotations

@@ -192,3 +192,47 @@ def test_report_command_refuses_an_unknown_parameter_and_lists_the_known_ones(tm
     listed = run_cli("report", "--list", cwd=tmp_path)
     assert listed.returncode == 0
     assert "processor_preview\n  config_path: str = " in listed.stdout
+
+
+def test_sandbox_serve_as_of_serves_the_workspace_of_that_day():
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kit", "sandbox", "serve", "--port", str(port), "--size", "300"]
+        + ["--as-of", "2021-03-15"],
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    every = '(first: 10000, filter: {facetFilters: [{facetKey: "TrashBin", operator: OR, keys: ["archived", "active"]}]})'
+    try:
+        for _ in range(300):
+            try:
+                requests.get(url + "/", timeout=0.5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        with LeanIXClient(url, Secret(SANDBOX_TOKEN)) as client:
+            found = client.graphql(
+                f"{{ allFactSheets{every} {{ totalCount edges {{ node {{ createdAt updatedAt }} }} }} }}"
+            )
+            syncs = client.get("/services/synclog/v1/synchronizations", {"size": 1, "sort": "createdAt-desc"})
+    finally:
+        process.terminate()
+        out, _err = process.communicate(timeout=30)
+    nodes = [e["node"] for e in found["allFactSheets"]["edges"]]
+    # demo fact sheets are created evenly from 2016-01-01 on: five of the ten years have passed, roughly half
+    assert 0 < found["allFactSheets"]["totalCount"] == len(nodes) < 300
+    assert max(n["updatedAt"] for n in nodes) <= "2021-03-15T00:00:00.000Z"
+    assert syncs["data"][0]["createdAt"][:10] == "2021-03-15"  # that night's runs, none later
+    assert "as of 2021-03-15" in out
+
+
+def test_sandbox_serve_refuses_a_day_outside_the_demo_history():
+    for bad in ("2015-12-31", "2026-11-02", "2026-13-01", "yesterday"):
+        done = run_cli("sandbox", "serve", "--as-of", bad, "--port", "0", timeout=60)
+        assert done.returncode == 2, (bad, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "--as-of" in lines[0] and "2016-01-01 to 2026-11-01" in lines[0], lines

@@ -54,6 +54,7 @@ PARENTS = {
     "NotebookNotFound": "LxkitError",
     "SandboxError": "LxkitError",
     "StoreError": "LxkitError",
+    "KpiError": "LxkitError",
 }
 
 

@@ -28,6 +28,9 @@ PUBLIC = {
     "load_ldif",
     "preview",
     "scope_check",
+    # KPIs over time
+    "history",
+    "metrics",
     # errors (their tree: kit/errors.py)
     "LxkitError",
     "ConfigError",
@@ -67,6 +70,7 @@ PUBLIC = {
     "NotebookNotFound",
     "SandboxError",
     "StoreError",
+    "KpiError",
 }
 
 

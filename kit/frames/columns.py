@@ -21,6 +21,7 @@ __all__ = ["Column", "FrameBuilder", "build_frame", "key", "path", "STRING"]
 
 STRING = pd.StringDtype("pyarrow")
 _UTC = pa.timestamp("us", tz="UTC")
+_NAIVE = pa.timestamp("us")
 _NULLABLE: dict[str, tuple[Any, Any]] = {  # dtype name -> (pandas dtype with __from_arrow__, Arrow type)
     "Int64": (pd.Int64Dtype(), pa.int64()),
     "Float64": (pd.Float64Dtype(), pa.float64()),
@@ -191,15 +192,25 @@ def _chunk(values: list[Any] | pa.Array, dtype: str) -> Any:
     if dtype in _NULLABLE:
         return values if arrow else pa.array(values, type=_NULLABLE[dtype][1])
     if dtype == "datetime":
-        try:
-            return pc.cast(values if arrow else pa.array(values, type=pa.string()), _UTC)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):  # dates without a zone, mixed forms: pandas parses them
-            values = values.to_pylist() if isinstance(values, pa.Array) else values
-            parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-            return pa.array(parsed.dt.as_unit("us"), type=_UTC)
+        return _datetimes(values)
     if dtype == "timedelta":
         return pd.to_timedelta(pd.Series(values, dtype=object)).to_numpy(dtype="timedelta64[ns]")
     return values
+
+
+def _datetimes(values: list[Any] | pa.Array) -> pa.Array:
+    """UTC timestamps from ISO 8601 strings: with a zone, or all without one (LeanIX dates such as
+    "2024-01-01", read as UTC like pandas does) in Arrow; mixed forms and other values through pandas."""
+    try:
+        strings = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+        try:
+            return pc.cast(strings, _UTC)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return pc.assume_timezone(pc.cast(strings, _NAIVE), "UTC")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        values = values.to_pylist() if isinstance(values, pa.Array) else values
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+        return pa.array(parsed.dt.as_unit("us"), type=_UTC)
 
 
 def _finish(column: Column, chunks: list[Any], categories: _Categories | None) -> Any:

@@ -18,9 +18,19 @@ from kit.frames.columns import FrameBuilder
 from kit.frames.paging import READ_ATTEMPTS, REREAD_PAUSE, archive_passes, read_pages
 from kit.frames.queries import FrameQuery, long_query, wide_query
 from kit.frames.runs import RunsMixin
-from kit.leanix import INTROSPECTION_QUERY, MetaModel, record
+from kit.frames.tidy import (
+    FanOut,
+    Rows,
+    RowSink,
+    TypeFrames,
+    lifecycle_rows,
+    relation_rows,
+    subscription_rows,
+    tag_rows,
+)
+from kit.leanix import INTROSPECTION_QUERY, MetaModel, RelationDef
 
-__all__ = ["DeniedFieldsWarning", "WorkspaceReader"]
+__all__ = ["DeniedFieldsWarning", "TypeFrames", "WorkspaceReader", "read_type"]
 
 log = logging.getLogger("kit.workspace")  # the name users configure logging by
 
@@ -167,50 +177,31 @@ class WorkspaceReader(RunsMixin):
 
     def tags(self, type: str, filter=None, include_archived: bool = False) -> pd.DataFrame:  # noqa: A002
         """One row per tag assignment: fact sheet, tag group, tag (ids and names)."""
-
-        def rows(node):
-            for tag in record.tags(node):
-                yield {"id": node["id"], "name": node["name"], "tag": tag}
-
-        return self._long("tags", type, rows, filter, include_archived)
+        return self._long("tags", type, tag_rows, filter, include_archived)
 
     def lifecycles(self, type: str, filter=None, include_archived: bool = False) -> pd.DataFrame:  # noqa: A002
         """One row per lifecycle phase: fact sheet, phase, start date, whether it is the current phase."""
-
-        def rows(node):
-            now = record.current_phase(node)
-            for phase in record.lifecycle_phases(node):
-                current = phase.get("phase") == now
-                yield {"id": node["id"], "name": node["name"], "phase": phase, "current": current}
-
-        return self._long("lifecycles", type, rows, filter, include_archived)
+        return self._long("lifecycles", type, lifecycle_rows, filter, include_archived)
 
     def subscriptions(self, type: str, filter=None, include_archived: bool = False) -> pd.DataFrame:  # noqa: A002
         """One row per subscription: fact sheet, user, subscription type and roles (comma separated)."""
-
-        def rows(node):
-            for sub in record.subscriptions(node):
-                roles = ", ".join(r["name"] for r in sub.get("roles") or []) or None
-                yield {"id": node["id"], "name": node["name"], "sub": sub, "roles": roles}
-
-        return self._long("subscriptions", type, rows, filter, include_archived)
+        return self._long("subscriptions", type, subscription_rows, filter, include_archived)
 
     def relations(
         self, type: str, relation: str, filter=None, include_archived: bool = False
     ) -> pd.DataFrame:  # noqa: A002
         """One row per relation: from/to ids and names, relation fields, activeFrom/activeUntil."""
+        info = self._relation(type, relation)
+        return self._long("relations", type, relation_rows(relation), filter, include_archived, info)
+
+    def _relation(self, type: str, relation: str) -> RelationDef:  # noqa: A002
         info = self.model.relations_of(type).get(relation)
         if info is None:
             self.model.field(type, relation)  # an unknown name: UnknownField with close matches
             raise ValueError(f"{type}.{relation} is not a relation; see ws.fields({type!r}) for relations.")
+        return info
 
-        def rows(node):
-            for rel in record.nodes(node, relation):
-                yield {"id": node["id"], "name": node["name"], "relation": relation, "rel": rel}
-
-        return self._long("relations", type, rows, filter, include_archived, info)
-
-    def _long(self, kind, type, rows: Callable, filter, include_archived, relation=None) -> pd.DataFrame:  # noqa: A002
+    def _long(self, kind, type, rows: Rows, filter, include_archived, relation=None) -> pd.DataFrame:  # noqa: A002
         query: FrameQuery = long_query(kind, self.model, relation)
         if kind == "lifecycles" and self.model.type(type).field("lifecycle") is None:
             return FrameBuilder(query.columns).frame()  # the type has no lifecycle: an empty, typed frame
@@ -218,14 +209,14 @@ class WorkspaceReader(RunsMixin):
             type,
             kind,
             f"id name {query.selection}",
-            lambda: _RowSink(FrameBuilder(query.columns), rows),
+            lambda: RowSink(query, rows),
             filter,
             include_archived,
             None,
             None,
             what=f"the {type} relations {relation.name}" if relation is not None else None,
         )
-        return sink.builder.frame()
+        return sink.frame()
 
     # -- paging -------------------------------------------------------------------------------------------
     def _read(
@@ -262,15 +253,60 @@ class WorkspaceReader(RunsMixin):
         )
 
 
-class _RowSink:
-    """A frame builder fed with the long rows (tags, relations …) of each page's nodes."""
+def read_type(
+    ws: WorkspaceReader,
+    type: str,  # noqa: A002
+    include_archived: bool = True,
+    *,
+    relations: Iterable[str] | None = None,
+    filter: Mapping[str, Any] | None = None,  # noqa: A002
+    page_size: int | None = None,
+    progress: bool | None = None,
+) -> TypeFrames:
+    """Every frame of ``type`` in one paging pass (per archive pass): the fact sheets with all their
+    fields, tags, lifecycle phases, subscriptions and the ``relations`` named (default: every relation
+    connection of the type), each frame equal to what ``ws.factsheets``, ``ws.tags`` … return.
 
-    def __init__(self, builder: FrameBuilder, rows: Callable[[dict], Iterable[dict]]) -> None:
-        self.builder = builder
-        self.rows = rows
+    The pass selects the wide fields and every connection at once and builds all frames from each page;
+    a type changing under the read is read again from the start as a whole. A field the token's user may
+    not read raises :class:`~kit.client.FieldPermissionError` (there is no ``on_denied`` here).
+    """
+    model = ws.model
+    wide = wide_query(model, type, None)
+    names = list(model.relations_of(type) if relations is None else relations)
+    infos = {name: ws._relation(type, name) for name in names}
+    queries: dict[str, tuple[FrameQuery, Rows]] = {
+        "tags": (long_query("tags", model), tag_rows),
+        "subscriptions": (long_query("subscriptions", model), subscription_rows),
+    }
+    has_lifecycle = model.type(type).field("lifecycle") is not None
+    if has_lifecycle:
+        queries["lifecycles"] = (long_query("lifecycles", model), lifecycle_rows)
+    for name, info in infos.items():
+        queries[f"relation:{name}"] = (long_query("relations", model, info), relation_rows(name))
+    selection = " ".join([wide.selection, *(q.selection for q, _ in queries.values())])
 
-    def add(self, nodes: list[dict[str, Any]]) -> None:
-        self.builder.add([row for node in nodes for row in self.rows(node)])
+    def new_sink() -> FanOut:
+        sinks: dict[str, Any] = {"factsheets": FrameBuilder(wide.columns)}
+        sinks.update({key: RowSink(query, rows) for key, (query, rows) in queries.items()})
+        return FanOut(sinks)
+
+    sinks = ws._read(
+        type, "fact sheets", selection, new_sink, filter, include_archived, page_size, progress
+    ).sinks
+    lifecycles = (
+        sinks["lifecycles"].frame()
+        if has_lifecycle
+        else FrameBuilder(long_query("lifecycles", model).columns).frame()
+    )
+    return TypeFrames(
+        type=type,
+        factsheets=sinks["factsheets"].frame(),
+        tags=sinks["tags"].frame(),
+        lifecycles=lifecycles,
+        subscriptions=sinks["subscriptions"].frame(),
+        relations={name: sinks[f"relation:{name}"].frame() for name in infos},
+    )
 
 
 def _progress_bar(total: int | None, label: str, wanted: bool | None):

@@ -33,8 +33,9 @@ class ReportFailed(LxkitError):
     def __init__(self, record: RunRecord) -> None:
         self.record = record
         error = record.error or {}
+        count = error.get("execution_count")
+        where = f"at In [{count}]" if count is not None else "after the notebook ran"
         super().__init__(
-            f"report {record.notebook!r} failed at In [{error.get('execution_count')}]: {error.get('ename')}: "
-            f"{error.get('evalue')}. The executed notebook is {record.notebook_path}; the run record is "
-            f"{record.directory / 'run.json'}."
+            f"report {record.notebook!r} failed {where}: {error.get('ename')}: {error.get('evalue')}. "
+            f"The executed notebook is {record.notebook_path}; the run record is {record.directory / 'run.json'}."
         )

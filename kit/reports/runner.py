@@ -5,7 +5,11 @@ Design:
   look like credentials, and any value equal to the configured API token are refused. The token reaches
   the kernel only through the environment, as in an interactive session.
 - The kernel runs with ``PLOTLY_RENDERER=notebook`` (figures carry plotly.js and render offline in the
-  HTML) and ``LXKIT_HEADLESS=1`` (no progress bars in the output).
+  HTML), ``LXKIT_HEADLESS=1`` (no progress bars in the output) and ``LXKIT_OUTPUT_DIR`` = this run's
+  (hidden, partial) folder, where a notebook writes files that belong next to its report.
+- A ``kpis.json`` the notebook wrote there (``kit.metrics.write_kpi_files``, docs/metrics.md §4) is read
+  after the run: its date, totals and alerts go into the record. One not in that shape fails the run
+  (:class:`ReportFailed`, the record's ``error`` says what is wrong; every file is kept).
 - The output folder is checked (and created if missing) before a kernel starts (see
   :mod:`kit.reports.output_folder`). Everything is written into a hidden ``.partial`` folder first and
   renamed when complete, so a report folder is never half-written; a failed run keeps its executed notebook
@@ -93,7 +97,14 @@ def _register_memory_output() -> None:
 
 @dataclass
 class RunRecord:
-    """What a report run did: written as ``run.json`` beside its outputs and as a line of ``runs.jsonl``."""
+    """What a report run did: written as ``run.json`` beside its outputs and as a line of ``runs.jsonl``.
+
+    ``kpis`` and ``alerts`` come from a ``kpis.json`` the notebook wrote into its run folder (docs/metrics.md
+    §4): ``kpis`` is ``{"date", "count", "values"}`` with ``count`` the number of KPIs in the file (distinct
+    names) and ``values`` one ``{"name", "dimensions", "value", "delta", "deltaMonth"}`` per total (rows
+    whose ``dimensions`` is ``{}``); ``alerts`` is the file's list as written. Without the file: ``None`` and
+    ``[]``. ``error`` is set when a cell raised or when ``kpis.json`` is not in that shape.
+    """
 
     notebook: str
     parameters: dict[str, Any]
@@ -106,6 +117,8 @@ class RunRecord:
     html_path: Path | None
     workspace: str
     error: dict[str, Any] | None = None
+    kpis: dict[str, Any] | None = None
+    alerts: list[dict[str, Any]] = field(default_factory=list)
     redactions: dict[str, int] = field(default_factory=lambda: {API_TOKEN: 0, ACCESS_TOKEN: 0})
     kit_version: str = __version__
     python: str = field(default_factory=platform.python_version)
@@ -191,6 +204,95 @@ def _error_of(exc: BaseException) -> dict[str, Any]:
     }
 
 
+KPI_FILE = "kpis.json"
+_KPI_HINT = "write it with kit.metrics.write_kpi_files (docs/metrics.md §4)"
+
+
+class _KpiFileError(Exception):
+    """``kpis.json`` is not in the documented shape; the message says where."""
+
+
+def _number_or_null(value: object, where: str) -> float | int | None:
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    raise _KpiFileError(f"{where} must be a number or null, not {json.dumps(value)[:60]}")
+
+
+def _delta(entry: Mapping[str, Any], key: str, where: str) -> float | int | None:
+    part = entry.get(key)
+    if part is None:
+        return None
+    if not isinstance(part, dict):
+        raise _KpiFileError(f"{where}.{key} must be an object or null")
+    return _number_or_null(part.get("delta"), f"{where}.{key}.delta")
+
+
+def _no_constant(name: str) -> None:
+    raise _KpiFileError(f"it holds {name}, which is not JSON (write null for a missing value)")
+
+
+def _kpi_summary(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The record's ``kpis`` and ``alerts`` from ``kpis.json``; :class:`_KpiFileError` if it is malformed."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _KpiFileError(f"it cannot be read as JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _KpiFileError("it must hold a JSON object")
+    if data.get("format") != 1:
+        raise _KpiFileError(f"its format must be 1, not {json.dumps(data.get('format'))[:60]}")
+    date = data.get("date")
+    if date is not None and not (isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)):
+        raise _KpiFileError(
+            f"its date must be a YYYY-MM-DD string (null: no values), not {json.dumps(date)[:60]}"
+        )
+    entries, alerts = data.get("kpis"), data.get("alerts")
+    if not isinstance(entries, list):
+        raise _KpiFileError("its kpis must be a list")
+    if not isinstance(alerts, list) or not all(isinstance(a, dict) for a in alerts):
+        raise _KpiFileError("its alerts must be a list of objects")
+    names: dict[str, None] = {}
+    totals: list[dict[str, Any]] = []
+    for index, entry in enumerate(entries):
+        where = f"kpis[{index}]"
+        if not isinstance(entry, dict):
+            raise _KpiFileError(f"{where} must be an object")
+        name, dimensions = entry.get("name"), entry.get("dimensions")
+        if not isinstance(name, str) or not name:
+            raise _KpiFileError(f"{where}.name must be a non-empty string")
+        if not isinstance(dimensions, dict) or not all(isinstance(v, str) for v in dimensions.values()):
+            raise _KpiFileError(f"{where}.dimensions must be an object of strings ({{}} for a total)")
+        value = _number_or_null(entry.get("value"), f"{where}.value")
+        delta, delta_month = _delta(entry, "previous", where), _delta(entry, "monthAgo", where)
+        names[name] = None
+        if not dimensions:
+            totals.append(
+                {"name": name, "dimensions": {}, "value": value, "delta": delta, "deltaMonth": delta_month}
+            )
+    return {"date": date, "count": len(names), "values": totals}, alerts
+
+
+def _read_kpis(
+    folder: Path, shown: Path, error: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], dict[str, Any] | None]:
+    """``kpis``, ``alerts`` and ``error`` for the record; a malformed file sets ``error`` unless a cell did."""
+    path = folder / KPI_FILE
+    if not (path.exists() or path.is_symlink()):
+        return None, [], error
+    try:
+        kpis, alerts = _kpi_summary(path)
+    except _KpiFileError as exc:
+        problem = {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": "KpiFileError",
+            "evalue": f"{shown / KPI_FILE} is not a KPI file the runner can record: {exc}; {_KPI_HINT}. "
+            "The notebook ran through; the file is kept as written.",
+        }
+        return None, [], error or problem
+    return kpis, alerts, error
+
+
 def run_report(
     notebook: str | os.PathLike[str],
     parameters: Mapping[str, Any] | None = None,
@@ -225,7 +327,7 @@ def run_report(
     clock = time.perf_counter()
     error = None
     try:
-        with _kernel_environment(_KERNEL_ENV):
+        with _kernel_environment({**_KERNEL_ENV, "LXKIT_OUTPUT_DIR": str(partial.resolve())}):
             papermill.execute_notebook(
                 str(source),
                 memory,
@@ -260,6 +362,7 @@ def run_report(
             ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())),
         )
 
+    kpis, alerts, error = redactor.value(_read_kpis(partial, final, error))  # the record is redacted too
     record = RunRecord(
         notebook=source.stem,
         parameters=redactor.value(json.loads(json.dumps(params))),
@@ -272,6 +375,8 @@ def run_report(
         html_path=final / html_path.name if html_path else None,
         workspace=redactor.text(settings.host or "embedded sandbox"),
         error=error,
+        kpis=kpis,
+        alerts=alerts,
         redactions={API_TOKEN: counts[API_TOKEN], ACCESS_TOKEN: counts[ACCESS_TOKEN]},
     )
     data = redactor.value(record.to_dict())

@@ -8,9 +8,9 @@ Holds, from the top down (``.importlinter`` checks this order):
 - ``server``: :class:`Sandbox`, the HTTP server and its routes;
 - ``integration_runs``, ``api``, ``graphql_api``: the endpoint handlers (Integration API writes: runs are
   predicted with :func:`kit.integration.predict.predict` and applied by ``apply``; reads; Pathfinder GraphQL);
-- ``demo``, ``apply``, ``view``, ``schema``, ``store``, ``metamodel``: the workspace (generated, changed by runs,
-  seen by the engine as a :class:`~kit.integration.view.WorkspaceView`, served as a GraphQL schema, held in
-  memory, declared by one meta model);
+- ``demo``, ``demo_history``, ``apply``, ``view``, ``schema``, ``store``, ``metamodel``: the workspace (generated,
+  on any day of its history, changed by runs, seen by the engine as a :class:`~kit.integration.view.WorkspaceView`,
+  served as a GraphQL schema, held in memory, declared by one meta model);
 - ``options``, ``tokens``, ``runs``, ``guards``, ``faults``, ``request_parts``, ``errors``: settings, MTM
   tokens, the demo run history, checks on settings and requests, injected faults, request parsing, errors.
 
@@ -23,25 +23,37 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date
 
 from kit.sandbox.errors import SandboxError
 from kit.sandbox.faults import Faults
+from kit.sandbox.guards import HISTORY_START, REFERENCE_DATE
 from kit.sandbox.options import SANDBOX_TOKEN, SandboxOptions
 from kit.sandbox.server import Sandbox
 
-__all__ = ["SANDBOX_TOKEN", "Faults", "Sandbox", "SandboxError", "SandboxOptions", "embedded"]
+__all__ = [
+    "HISTORY_START",
+    "REFERENCE_DATE",
+    "SANDBOX_TOKEN",
+    "Faults",
+    "Sandbox",
+    "SandboxError",
+    "SandboxOptions",
+    "embedded",
+]
 
 log = logging.getLogger("kit.sandbox")
 _lock = threading.Lock()
-_embedded: dict[int, Sandbox] = {}
+_embedded: dict[tuple[int, int, date | None], Sandbox] = {}
 
 
-def embedded(size: int = 2000, seed: int = 7) -> Sandbox:
-    """The process's embedded sandbox for ``size``/``seed``, started on first use on an ephemeral loopback port."""
+def embedded(size: int = 2000, seed: int = 7, as_of: date | None = None) -> Sandbox:
+    """The process's embedded sandbox for ``size``/``seed``/``as_of`` (the demo workspace as it was on that
+    day, None for :data:`REFERENCE_DATE`), started on first use on an ephemeral loopback port."""
     with _lock:
-        key = hash((size, seed))
+        key = (size, seed, as_of)  # REFERENCE_DATE differs from None in its runs: those end on that day
         if key not in _embedded:
-            sandbox = Sandbox(SandboxOptions(size=size, seed=seed)).start()
+            sandbox = Sandbox(SandboxOptions(size=size, seed=seed, as_of=as_of)).start()
             _embedded[key] = sandbox
             log.warning(
                 "No LEANIX_HOST configured: using the embedded lxkit sandbox at %s (demo workspace %r, "

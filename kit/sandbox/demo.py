@@ -5,6 +5,10 @@ past end-of-life components, skewed usage) and that is identical on every run. E
 from one ``random.Random(seed)`` (ids included) and dated relative to :data:`REFERENCE_DATE`, never the
 wall clock, so the same seed always yields the same store. The generator reads the meta model, so a custom
 meta model gets sensible values for fields and relations it has never heard of.
+
+``generate_workspace(as_of=day)`` gives the same workspace as it was on an earlier day; when each part
+came about is drawn from a second stream (:mod:`kit.sandbox.demo_history`), so the reference day's draws,
+and the store they give, never change.
 """
 
 from __future__ import annotations
@@ -20,15 +24,22 @@ from typing import Any
 
 from kit.errors import LxkitError
 from kit.leanix.metamodel import FactSheetTypeDef, FieldDef, FieldKind, MetaModel
+from kit.sandbox.demo_history import HISTORY_START, REFERENCE_DATE, Past, clock_of
+from kit.sandbox.guards import as_of_date
 from kit.sandbox.metamodel import DEFAULT_METAMODEL
 from kit.sandbox.store import Store
 
-__all__ = ["REFERENCE_DATE", "TYPE_WEIGHTS", "allocate", "generate_workspace", "uuid4_from_bits"]
+__all__ = [
+    "HISTORY_START",
+    "REFERENCE_DATE",
+    "TYPE_WEIGHTS",
+    "allocate",
+    "generate_workspace",
+    "uuid4_from_bits",
+]
 
-REFERENCE_DATE = date(2026, 11, 1)
-"""The demo's "today": current lifecycle phases and timestamps are computed against it."""
-_REFERENCE_DT = datetime(2026, 11, 1, tzinfo=UTC)
-_EPOCH = datetime(2016, 1, 1, tzinfo=UTC)
+_REFERENCE_DT = datetime.combine(REFERENCE_DATE, datetime.min.time(), tzinfo=UTC)
+_EPOCH = datetime.combine(HISTORY_START, datetime.min.time(), tzinfo=UTC)
 
 TYPE_WEIGHTS: dict[str, float] = {
     "Application": 20,
@@ -270,14 +281,25 @@ _STRING_SENTENCES = (
 )
 
 
-def generate_workspace(size: int = 2000, seed: int = 7, metamodel: MetaModel = DEFAULT_METAMODEL) -> Store:
-    """Build a demo workspace of about ``size`` fact sheets; the same ``seed`` gives an identical store."""
+def generate_workspace(
+    size: int = 2000,
+    seed: int = 7,
+    metamodel: MetaModel = DEFAULT_METAMODEL,
+    as_of: date | None = None,
+) -> Store:
+    """Build a demo workspace of about ``size`` fact sheets; the same ``seed`` gives an identical store.
+
+    ``as_of`` (:data:`HISTORY_START` to :data:`REFERENCE_DATE`; None is the latter) gives the workspace as it
+    was at the start of that day (see :mod:`kit.sandbox.demo_history`): the same fact sheets, values and
+    relations as on the reference day, minus those that came later, with that day as the store's today.
+    """
     if size < 0:
         raise LxkitError(f"A demo workspace needs a size of 0 or more, not {size}")
+    as_of = as_of_date(as_of, strings=False)
     collecting = gc.isenabled()
     gc.disable()  # nothing created here is garbage; the collector's repeated scans of it cost ~15 %
     try:
-        return _Generator(size, seed, metamodel).run()
+        return _Generator(size, seed, metamodel, None if as_of == REFERENCE_DATE else as_of).run()
     finally:
         if collecting:
             gc.enable()
@@ -328,9 +350,10 @@ class _Rand(random.Random):
 
 
 class _Generator:
-    """One generation run; all randomness comes from ``self.rng`` in a fixed order."""
+    """One generation run; all randomness comes from ``self.rng`` in a fixed order (and, before the
+    reference day, the past's own stream in ``self.past``)."""
 
-    def __init__(self, size: int, seed: int, metamodel: MetaModel) -> None:
+    def __init__(self, size: int, seed: int, metamodel: MetaModel, as_of: date | None = None) -> None:
         self.size = size
         self.rng = _Rand(seed)
         self.metamodel = metamodel
@@ -338,9 +361,11 @@ class _Generator:
             metamodel,
             workspace_id=self.uid(),
             workspace_name="Demo Corp",
-            today=REFERENCE_DATE,
-            clock=lambda: _REFERENCE_DT,
+            today=as_of or REFERENCE_DATE,
+            clock=clock_of(as_of) if as_of else lambda: _REFERENCE_DT,
         )
+        # Before the reference day, the store gets only what existed then; the past has its own draws.
+        self.past = Past(self.store, as_of, _Rand(f"{seed}/history"), _timestamp) if as_of else None
         self.taken: dict[str, set[str]] = {}
         self.suffix: dict[str, int] = {}
         self.active: dict[str, list[dict[str, Any]]] = {t: [] for t in metamodel.type_names}
@@ -511,21 +536,42 @@ class _Generator:
         updated = created + rng.random() * (_SPAN_MS - created)
         state = rng.weighted(_LX_STATES, _LX_STATE_CUM)
         seal = "DISABLED" if tdef.name in ("TechnicalStack", "UserGroup") else None
-        rec = store.add_factsheet(
-            tdef.name,
-            name,
-            id=fs_id,
-            description=self._description(tdef, name),
-            category=category,
-            status="ARCHIVED" if archived else "ACTIVE",
-            fields=fields,
-            tags=self._pick_tags(tdef.name),
-            lx_state=state,
-            quality_seal=seal,
-            rev=1 + int(rng.expovariate(0.25)),
-            created_at=_timestamp(created),
-            updated_at=_timestamp(updated),
-        )
+        description = self._description(tdef, name)
+        tags = self._pick_tags(tdef.name)
+        rev = 1 + int(rng.expovariate(0.25))
+        past = self.past
+        if past is None:
+            rec = store.add_factsheet(
+                tdef.name,
+                name,
+                id=fs_id,
+                description=description,
+                category=category,
+                status="ARCHIVED" if archived else "ACTIVE",
+                fields=fields,
+                tags=tags,
+                lx_state=state,
+                quality_seal=seal,
+                rev=rev,
+                created_at=_timestamp(created),
+                updated_at=_timestamp(updated),
+            )
+        else:  # a stand-in with the reference day's status and level, whether or not it exists yet
+            rec = past.add_factsheet(
+                tdef.name,
+                name,
+                fs_id,
+                description=description,
+                category=category,
+                archived=archived,
+                fields=fields,
+                tags=tags,
+                lx_state=state,
+                quality_seal=seal,
+                rev=rev,
+                created=created,
+                updated=updated,
+            )
         if "vendor" in extra:
             self.vendor_of[fs_id] = extra["vendor"]
             self.stack_of[fs_id] = extra["stack"]
@@ -534,7 +580,11 @@ class _Generator:
             if parents:
                 parent = parents[int(rng.random() * len(parents))]
                 if parent["status"] == "ACTIVE":
-                    store.add_relation("relToParent", fs_id, parent["id"], id=self.uid())
+                    if past is None:
+                        store.add_relation("relToParent", fs_id, parent["id"], id=self.uid())
+                    else:
+                        past.relate("relToParent", rec, parent, self.uid(), {})
+                        rec["level"] = parent["level"] + 1
         self._subscribe(rec)
         return rec
 
@@ -587,9 +637,12 @@ class _Generator:
             sub_type = rng.weighted(_SUBSCRIPTION_TYPES, _SUBSCRIPTION_CUM)
             roles = self.roles_by_type.get(sub_type, [])
             role_ids = [rng.pick(roles)] if roles and rng.random() < 0.7 else []
-            self.store.subscribe(
-                rec["id"], user, sub_type, role_ids, id=self.uid(), created_at=rec["createdAt"]
-            )
+            if self.past is None:
+                self.store.subscribe(
+                    rec["id"], user, sub_type, role_ids, id=self.uid(), created_at=rec["createdAt"]
+                )
+            else:
+                self.past.subscribe(rec, user, sub_type, role_ids, self.uid())
 
     # -- field values ----------------------------------------------------------------------------------------
 
@@ -656,14 +709,17 @@ class _Generator:
             share, low, high = _FAN_OUT.get(rdef.name, _DEFAULT_FAN_OUT)
             pick = self._matcher(rdef.name, targets)
             makers = self._relation_value_makers(rdef.fields)
-            r, add, uid = self.rng.random, self.store.add_relation, self.uid
+            r, add, uid, past = self.rng.random, self.store.add_relation, self.uid, self.past
             for src in sources:
                 if r() >= share:
                     continue
                 for dst in pick(src, self.rng.between(low, high)):
                     if dst is not src:
                         values = {f: make() for f, share_f, make in makers if r() < share_f}
-                        add(rdef.name, src["id"], dst["id"], id=uid(), **values)
+                        if past is None:
+                            add(rdef.name, src["id"], dst["id"], id=uid(), **values)
+                        else:
+                            past.relate(rdef.name, src, dst, uid(), values)
 
     def _matcher(self, name: str, targets: list[dict[str, Any]]) -> Callable[[dict, int], list[dict]]:
         rng = self.rng

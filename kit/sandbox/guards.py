@@ -13,6 +13,7 @@ import ipaddress
 import math
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kit.sandbox.errors import SandboxError
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
     from kit.sandbox.options import SandboxOptions
 
 __all__ = [
+    "HISTORY_START",
     "MAX_BODY_BYTES",
+    "REFERENCE_DATE",
     "SandboxError",
     "authorization_problem",
+    "as_of_date",
     "check_faults",
     "check_host",
     "check_options",
@@ -41,6 +45,11 @@ MAX_SECONDS = 600.0  # latency, Retry-After, run delay, body read timeout: longe
 MAX_BODY_BYTES = 50 * 1024 * 1024
 
 SERVE = "lxkit sandbox serve"
+
+REFERENCE_DATE = date(2026, 11, 1)
+"""The demo workspace's "today": the generated store is the workspace as it is on this day."""
+HISTORY_START = date(2016, 1, 1)
+"""The first day the demo workspace can be generated for (``as_of``); nothing in it is older."""
 
 
 # -- settings ------------------------------------------------------------------------------------------------
@@ -132,10 +141,35 @@ def check_options(options: SandboxOptions) -> None:
     if isinstance(options.denied_fields, str) or not all(isinstance(f, str) for f in options.denied_fields):
         raise SandboxError("denied_fields must be a tuple of field names such as ('businessCriticality',).")
     check_faults(options.faults)
+    if options.as_of is not None:
+        as_of_date(options.as_of, strings=False)
     if options.fault_rate and options.faults.rates:
         raise SandboxError(
             f"fault_rate ({SERVE} --fault-rate) and faults.rates both set fault rates; give only one."
         )
+
+
+def as_of_date(value: Any, *, strings: bool = True) -> date | None:
+    """``value`` as the day the demo workspace shows: a ``date`` (or, with ``strings``, ``YYYY-MM-DD``) from
+    :data:`HISTORY_START` to :data:`REFERENCE_DATE`; None stays None (the reference day)."""
+    if value is None:
+        return None
+    where = f"as_of ({SERVE} --as-of)"
+    rule = f"a date from {HISTORY_START} to {REFERENCE_DATE} (the demo workspace's history)"
+    if strings and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise SandboxError(
+                f"{where} must be {rule} written YYYY-MM-DD; the text given is not such a date."
+            )
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise SandboxError(f"{where} must be {rule}, got a {type(value).__name__}: pass a datetime.date.")
+    if not HISTORY_START <= value <= REFERENCE_DATE:
+        raise SandboxError(f"{where} must be {rule}, got {value}.")
+    return value
 
 
 def check_host(host: Any) -> str:

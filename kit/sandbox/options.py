@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from kit.sandbox.faults import Faults
 from kit.sandbox.guards import check_options
@@ -23,6 +24,8 @@ class SandboxOptions:
     ``fault_rate`` spreads that share of requests evenly over the transient faults a client must survive
     (429 with and without Retry-After, 503, dropped connections), drawn with ``seed``; give either it or
     ``faults.rates``. ``read_timeout`` is how long a request body may take to arrive before a 400.
+    ``as_of`` serves the demo workspace (and its run history) as it was on that day, from
+    :data:`~kit.sandbox.guards.HISTORY_START` to :data:`~kit.sandbox.guards.REFERENCE_DATE` (None: the latter).
     """
 
     size: int = 2000
@@ -36,6 +39,7 @@ class SandboxOptions:
     fault_rate: float = 0.0
     read_timeout: float = 10.0
     between_pages: Callable[..., None] | None = None  # tests: called per PageServed (see graphql_api)
+    as_of: date | None = None
 
     def __post_init__(self) -> None:
         check_options(self)

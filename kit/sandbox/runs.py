@@ -139,25 +139,38 @@ def _duration(seconds: float) -> str:
 def generate_runs(
     workspace_id: str, days: int = 90, seed: int = 7, until: datetime | None = None
 ) -> RunHistory:
-    """Nightly runs of every connector for the ``days`` days before ``until`` (default: today, UTC), plus
-    manual re-runs. The same seed and day give the same history; the window moves with the clock so that a
+    """Nightly runs of every connector for the ``days`` whole days (UTC) before ``until`` (default: now),
+    plus manual re-runs. A connector's runs of one day depend only on (``seed``, day, connector), so two
+    windows agree on the days they share, except that the last ``FAILING_LAST_NIGHTS`` nights before
+    ``until`` failed (an ongoing incident at every ``until``). The window moves with the clock so that a
     report of "the last 30 days" finds runs."""
-    rng = random.Random(seed * 7919 + 11)
     history = RunHistory(configurations=[_configuration(c) for c in CONNECTORS])
     end = (until or datetime.now(UTC)).astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start_day = end - timedelta(days=days)
     for offset in range(days):
         day = start_day + timedelta(days=offset)
-        for connector in CONNECTORS:
+        for index, connector in enumerate(CONNECTORS):
             if connector.connector_id == "jira-portfolio" and day.weekday() >= 5:
                 continue  # business days only
+            key = f"{seed}/{day:%Y-%m-%d}/{connector.connector_id}"
+            rng = random.Random(key)
+            rerun = rng.random() < 0.04  # drawn first: a failing night changes the nightly run only
             failing = offset >= days - FAILING_LAST_NIGHTS.get(connector.connector_id, 0)
-            _add_run(history, rng, connector, day, workspace_id, manual=False, failing=failing)
-            if rng.random() < 0.04:
-                _add_run(history, rng, connector, day + timedelta(hours=6), workspace_id, manual=True)
+            roll = _nightly_roll(day, index)
+            _add_run(history, rng, connector, day, workspace_id, manual=False, failing=failing, roll=roll)
+            if rerun and not failing:  # during the incident nobody re-ran it with success
+                later = day + timedelta(hours=6)
+                _add_run(history, random.Random(f"{key}/manual"), connector, later, workspace_id, manual=True)
     history.runs.sort(key=lambda r: r["createdAt"])
     history.synchronizations.sort(key=lambda s: s["createdAt"])
     return history
+
+
+def _nightly_roll(day: datetime, index: int) -> float:
+    """The status roll of connector ``index``'s nightly run on ``day``: a golden-ratio (Weyl) sequence over
+    the days, so every few weeks of history hold each status in close to its share (a flaky connector
+    looks flaky in any 30-day window), yet each day's roll depends on that day alone."""
+    return (day.toordinal() * 0.6180339887498949 + index * 0.25) % 1.0
 
 
 def _uuid(rng: random.Random) -> str:
@@ -165,12 +178,20 @@ def _uuid(rng: random.Random) -> str:
 
 
 def _add_run(
-    history, rng, connector: Connector, day: datetime, workspace_id: str, manual: bool, failing: bool = False
+    history,
+    rng,
+    connector: Connector,
+    day: datetime,
+    workspace_id: str,
+    manual: bool,
+    failing: bool = False,
+    roll: float | None = None,
 ) -> None:
+    """One run of ``connector`` on ``day``; ``roll`` (0..1) decides its status (drawn from ``rng`` if None)."""
     created = day.replace(hour=connector.hour) + timedelta(
         minutes=rng.randint(0, 20), seconds=rng.random() * 60
     )
-    roll = rng.random()
+    roll = rng.random() if roll is None else roll
     failure_rate = FAILURE_RATES.get(connector.connector_id, 0.06)
     status = "FINISHED" if roll < 0.96 - failure_rate else "FAILED" if roll < 0.96 else "STOPPED"
     if failing:
@@ -183,7 +204,10 @@ def _add_run(
     started, finished = created + pending, created + pending + busy
     run_id, sync_id = _uuid(rng), _uuid(rng)
     warning_count = int(rng.expovariate(1 / 18)) if status == "FINISHED" else rng.randint(5, 160)
-    warnings = [_warning(rng, connector, errors=status != "FINISHED") for _ in range(warning_count)]
+    warnings = [  # a failed run has at least one error, so its sync log entry is an ERROR
+        _warning(rng, connector, errors=status != "FINISHED", error=status == "FAILED" and not i)
+        for i in range(warning_count)
+    ]
     errors = sum(1 for w in warnings if w["status"] == "ERROR")
     per_processor = _split(rng, items, len(connector.processors))
     processor_stats: list[dict[str, Any]] = []
@@ -292,9 +316,12 @@ def _add_run(
     ]
 
 
-def _warning(rng: random.Random, connector: Connector, errors: bool) -> dict:
-    """One warning; a failed run's are often errors, a finished run's rarely (ERROR_WARNING_SHARE)."""
-    if errors or rng.random() < ERROR_WARNING_SHARE:
+def _warning(rng: random.Random, connector: Connector, errors: bool, error: bool = False) -> dict:
+    """One warning (an error if ``error``); a failed run's are often errors, a finished run's rarely
+    (ERROR_WARNING_SHARE)."""
+    if error:
+        message, category, status = WARNING_TEMPLATES[-1]
+    elif errors or rng.random() < ERROR_WARNING_SHARE:
         message, category, status = rng.choice(WARNING_TEMPLATES)
     else:
         message, category, status = rng.choice(WARNING_TEMPLATES[:-1])

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from functools import partial
 from http import HTTPStatus
@@ -106,10 +107,15 @@ class Sandbox:
     def _build(self, store: Store | None) -> None:
         if store is not None and not isinstance(store, Store):
             raise SandboxError(f"store must be a kit.sandbox.store.Store, got a {type(store).__name__}.")
+        as_of = self.options.as_of
         if store is None:
-            store = generate_workspace(size=self.options.size, seed=self.options.seed)
+            store = generate_workspace(size=self.options.size, seed=self.options.seed, as_of=as_of)
         self.store = store
-        self.history = generate_runs(self.store.workspace_id, seed=self.options.seed)
+        # the runs of the as_of day are over by its end (the next midnight, UTC); none come later
+        until = (
+            None if as_of is None else datetime.combine(as_of + timedelta(days=1), datetime.min.time(), UTC)
+        )
+        self.history = generate_runs(self.store.workspace_id, seed=self.options.seed, until=until)
         self.graphql = PathfinderGraphQL(
             self.store, denied_fields=self.options.denied_fields, between_pages=self.options.between_pages
         )
@@ -155,6 +161,7 @@ class Sandbox:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread = None
+        gc.unfreeze()  # a stopped sandbox's workspace must be collectable (frozen objects never are)
 
     def __enter__(self) -> Sandbox:
         return self.start()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kit._version import __version__
+from kit.frames.reader import read_type
 from kit.leanix.metamodel import MetaModel
 from kit.snapshot.errors import SnapshotError
 from kit.snapshot.files import _sync, _write_file
@@ -68,19 +69,22 @@ def _write_frames(ws: Workspace, work: Path, types: list[str] | None) -> None:
     long: dict[str, list[pd.DataFrame]] = {name: [] for name in LONG_FRAMES}
     fields: list[pd.DataFrame] = []
     for type_name in types or ws.types():
-        frame = ws.factsheets(type_name, include_archived=True)
+        # one paging pass per type (and archive pass) for the fact sheets and every long frame of them
+        own = own_relations(type_name, _relation_names(ws, type_name))
+        read = read_type(ws, type_name, include_archived=True, relations=own)
+        frame = read.factsheets
         _check_writable_name(type_name, "fact sheet type")
         fields.append(ws.fields(type_name).assign(factSheetType=type_name))
         if frame.empty:
             continue
         counts[type_name] = len(frame)
         save(frame, f"factsheets-{type_name}.parquet")
-        long["tags"].append(ws.tags(type_name, include_archived=True))
-        long["lifecycles"].append(ws.lifecycles(type_name, include_archived=True))
-        long["subscriptions"].append(ws.subscriptions(type_name, include_archived=True))
-        for relation in own_relations(type_name, _relation_names(ws, type_name)):
+        long["tags"].append(read.tags)
+        long["lifecycles"].append(read.lifecycles)
+        long["subscriptions"].append(read.subscriptions)
+        for relation in own:
             _check_writable_name(relation, "relation")
-            frame = ws.relations(type_name, relation, include_archived=True)
+            frame = read.relations[relation]
             long["relations"].append(frame)
             # one file per relation, empty ones too: each keeps exactly its own (typed) columns
             save(frame, f"relations-{type_name}-{relation}.parquet")
