@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from kit.metrics.ids import isin
 from kit.metrics.inventory import Inventory
 from kit.metrics.kpi import Kpi, KpiError, Threshold
 
@@ -93,7 +94,7 @@ def _used_components(inv: Inventory) -> pd.DataFrame:
     """Active IT components that at least one active application uses."""
     used = inv.relations(APP, APP_TO_ITC)["toId"]
     frame = inv.factsheets(ITC)
-    return frame[frame["id"].isin(used)].reset_index(drop=True)
+    return frame[isin(frame["id"], used)].reset_index(drop=True)
 
 
 def _eol_window(inv: Inventory, type_name: str, months: int | None) -> tuple[pd.DataFrame, pd.Series]:
@@ -168,7 +169,7 @@ def _factsheets_behind(inv: Inventory) -> pd.DataFrame:
 
 def _no_lifecycle(inv: Inventory, type_name: str) -> pd.Series:
     frame = inv.factsheets(type_name)
-    return ~frame["id"].isin(inv.lifecycles(type_name)["id"])
+    return ~isin(frame["id"], inv.lifecycles(type_name)["id"])
 
 
 def _lifecycle_types(inv: Inventory) -> list[str]:
@@ -194,7 +195,7 @@ def _without_description(inv: Inventory) -> pd.Series:
 def _no_responsible(inv: Inventory, type_name: str) -> pd.Series:
     subs = inv.subscriptions(type_name)
     responsible = subs.loc[subs["subscriptionType"].astype("string") == "RESPONSIBLE", "id"]
-    return ~inv.factsheets(type_name)["id"].isin(responsible)
+    return ~isin(inv.factsheets(type_name)["id"], responsible)
 
 
 def _without_responsible(inv: Inventory) -> pd.Series:
@@ -204,7 +205,7 @@ def _without_responsible(inv: Inventory) -> pd.Series:
 def _no_capability(inv: Inventory, type_name: str = APP) -> pd.Series:
     related = inv.relations(APP, APP_TO_CAPABILITY)
     related = related[related["toType"].astype("string") == CAPABILITY]
-    return ~inv.factsheets(APP)["id"].isin(related["fromId"])
+    return ~isin(inv.factsheets(APP)["id"], related["fromId"])
 
 
 def _applications_without_capability(inv: Inventory) -> float:
@@ -288,13 +289,10 @@ def _documentation(inv: Inventory) -> pd.DataFrame:
     out = apps[["id", "name"]].assign(type=APP)
     out["lifecycle"] = ~_no_lifecycle(inv, APP).to_numpy(dtype=bool)
     out["description"] = ~_no_description(inv, APP).to_numpy(dtype=bool)
-    out["responsible"] = (
-        apps["id"]
-        .isin(subs.loc[subs["subscriptionType"].astype("string") == "RESPONSIBLE", "id"])
-        .to_numpy(dtype=bool)
-    )
+    owners = subs.loc[subs["subscriptionType"].astype("string") == "RESPONSIBLE", "id"]
+    out["responsible"] = isin(apps["id"], owners).to_numpy(dtype=bool)
     out["capability"] = ~_no_capability(inv).to_numpy(dtype=bool)
-    out["it_component"] = apps["id"].isin(related["fromId"]).to_numpy(dtype=bool)
+    out["it_component"] = isin(apps["id"], related["fromId"]).to_numpy(dtype=bool)
     return out
 
 
@@ -333,7 +331,7 @@ def _tag_coverage(
     def compute(inv: Inventory) -> pd.Series:
         apps, tags = inv.factsheets(APP), inv.tags(APP)
         shares = {
-            g: _share(apps["id"].isin(tags.loc[tags["tagGroup"].astype("string") == g, "id"]))
+            g: _share(isin(apps["id"], tags.loc[tags["tagGroup"].astype("string") == g, "id"]))
             for g in chosen(inv)
         }
         return pd.Series(shares, dtype=float).rename_axis("tag_group")

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from kit.leanix import MetaModel, UnknownFactSheetType, UnknownField
+from kit.metrics.ids import isin
 from kit.snapshot import Snapshot, load_snapshot
 
 __all__ = ["Inventory"]
@@ -109,7 +110,7 @@ class Inventory:
                 frame = getattr(self.source, kind)(type, include_archived=False)
             if frame.empty and not len(frame.columns):
                 return _empty(kind)
-            return frame[frame["id"].isin(self.ids(type))].reset_index(drop=True)
+            return frame[isin(frame["id"], self.ids(type))].reset_index(drop=True)
 
         return self._cached((kind, type), read)
 
@@ -142,10 +143,10 @@ class Inventory:
             frame = self.source.relations(type, relation, include_archived=archived)
             if frame.empty and not len(frame.columns):
                 return _empty("relations")
-            frame = frame[frame["fromId"].isin(self.ids(type))]
+            frame = frame[isin(frame["fromId"], self.ids(type))]
             targets = [str(t) for t in pd.unique(frame["toType"].dropna())] if "toType" in frame else []
             active = pd.concat([self.ids(t) for t in targets]) if targets else pd.Series([], dtype="string")
-            return frame[frame["toId"].isin(active)].reset_index(drop=True)
+            return frame[isin(frame["toId"], active)].reset_index(drop=True)
 
         return self._cached(("relations", type, relation), read)
 
