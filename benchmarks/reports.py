@@ -12,7 +12,12 @@ Reports, side by side:
   the cold evaluation split into reading snapshots and computing KPIs. The history is built once into
   ``benchmarks/.cache/history-<size>-<seed>/`` (about 35 s a snapshot at 50,000) and reused.
 
-Run: ``.venv/bin/python benchmarks/reports.py [--only explore|metrics] [--size 2000] [--metrics-size 50000]
+- ``cli``: the command line's quick paths as a user's shell meets them (a new process each): ``lxkit
+  --help``, ``lxkit report --list`` and a parameter refused before any kernel (``-p days fourteen``),
+  against ``python -c "import pandas"``; commands alternate round by round, median and range of N rounds,
+  as ratios to the pandas import (target: at most 2x).
+
+Run: ``.venv/bin/python benchmarks/reports.py [--only explore|metrics|cli] [--size 2000] [--metrics-size 50000]
 [--repeat 3]``; results go to benchmarks/results/reports.json (a part not run keeps its earlier figures).
 """
 
@@ -368,9 +373,46 @@ def metrics_part(
     return figures
 
 
+def cli_part(rounds: int) -> dict[str, Any]:
+    """Seconds per command, new process each, the commands alternating so all see the same hour."""
+    import subprocess
+
+    bin_dir = Path(sys.executable).parent
+    commands = {
+        "import_pandas": [sys.executable, "-c", "import pandas"],
+        "lxkit_help": [str(bin_dir / "lxkit"), "--help"],
+        "report_list": [str(bin_dir / "lxkit"), "report", "--list"],
+        "refused_parameter": [str(bin_dir / "lxkit"), "report", "run_health", "-p", "days", "fourteen"],
+    }
+    expected = {"import_pandas": 0, "lxkit_help": 0, "report_list": 0, "refused_parameter": 1}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEANIX_", "LXKIT_"))}
+    for _ in range(rounds + 1):  # the first round warms the file cache and is dropped
+        for name, command in commands.items():
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, env=env, cwd=tempfile.gettempdir())
+            times[name].append(time.perf_counter() - start)
+            if done.returncode != expected[name]:
+                raise SystemExit(f"{name} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    figures: dict[str, Any] = {"rounds": rounds, "seconds": {}, "ratio_to_import_pandas": {}}
+    base = statistics.median(times["import_pandas"][1:])
+    for name, values in times.items():
+        kept = values[1:]
+        figures["seconds"][name] = spread(kept)
+        if name != "import_pandas":
+            ratios = sorted(v / base for v in kept)
+            figures["ratio_to_import_pandas"][name] = {
+                "median": round(statistics.median(kept) / base, 2),
+                "min": round(ratios[0], 2),
+                "max": round(ratios[-1], 2),
+            }
+    figures["target"] = "at most 2x python -c 'import pandas' (issue 9)"
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("explore", "metrics"), help="run one part (default: both)")
+    parser.add_argument("--only", choices=("explore", "metrics", "cli"), help="run one part (default: all)")
     parser.add_argument("--size", type=int, default=2000, help="explore: fact sheets in the sandbox (2,000)")
     parser.add_argument("--metrics-size", type=int, default=50_000, help="metrics: fact sheets (50,000)")
     parser.add_argument("--seed", type=int, default=7, help="metrics: the demo workspace's seed (7)")
@@ -390,6 +432,15 @@ def main() -> None:
     output = Path(args.output)
     figures: dict[str, Any] = json.loads(output.read_text()) if output.is_file() else {}
     figures["benchmark"] = "reports"
+    if args.only in (None, "cli"):
+        figures["cli"] = {
+            "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+            **cli_part(args.repeat),
+        }
+    if args.only == "cli":
+        output.write_text(json.dumps(figures, indent=2) + "\n")
+        print(json.dumps(figures["cli"], indent=2))
+        return
     if args.only != "explore":
         cached_history(args.metrics_size, args.seed)  # before the clock starts anywhere
     date = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())

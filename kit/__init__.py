@@ -13,6 +13,7 @@ import os
 
 from kit import metrics as metrics  # kit.metrics: KPIs over time
 from kit._version import __version__ as __version__
+from kit.alerts import AlertFileError
 from kit.client import (
     AuthenticationError,
     BadRequest,
@@ -51,7 +52,8 @@ from kit.metrics import KpiError
 from kit.outputs import OutputError
 from kit.previews.preview import Preview, preview
 from kit.previews.scope import scope_check
-from kit.reports.errors import NotebookNotFound, ParameterError, ReportError, ReportFailed
+from kit.reports.errors import NotebookNotFound, ParameterError, ReportAlerted, ReportError, ReportFailed
+from kit.reports.schedules.errors import ScheduleError
 from kit.sandbox import SandboxError
 from kit.sandbox.store import StoreError
 from kit.snapshot import Snapshot, SnapshotError, load_snapshot
@@ -126,6 +128,9 @@ __all__ = [
     "ReportError",
     "ParameterError",
     "ReportFailed",
+    "ReportAlerted",
+    "AlertFileError",
+    "ScheduleError",
     "NotebookNotFound",
     "SandboxError",
     "StoreError",

@@ -45,13 +45,13 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"Integration API runs: {len(runs)} ({finished:.0%} finished)")
     print(f"Snapshot written to {path.resolve()} in {time.perf_counter() - started:.1f} s")
     print(f"Read it back with: kit.load_snapshot({str(path)!r})")
-    samples = Path(__file__).resolve().parents[1] / "data"
-    config, ldif = samples / "processors" / "starter.json", samples / "ldif" / "starter.json"
+    from kit.shipped import DATA, ROOT
+
+    config, ldif = DATA / "processors" / "starter.json", DATA / "ldif" / "starter.json"
     if config.is_file() and ldif.is_file():
         from kit.sources import LiveView
 
-        root = samples.parent
-        print(f"\nPreview of {config.relative_to(root)} with {ldif.relative_to(root)} (nothing is written):")
+        print(f"\nPreview of {config.relative_to(ROOT)} with {ldif.relative_to(ROOT)} (nothing is written):")
         print(kit.preview(config, ldif, workspace=LiveView(ws)).summary())
     if not args.no_report:
         from kit.reports import run_report
@@ -191,8 +191,11 @@ def _print_removals(removals: Removals | None, limit: int = 50) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from kit.reports import list_notebooks, notebook_parameters, run_report
-    from kit.reports.parameters import parse_value, read_parameters_file
+    """Run a notebook headless. Listing and every refusal (notebook, parameters, workspace, output folder)
+    happen before papermill or nbformat are imported, so they answer in about the time of ``import kit``."""
+    from kit.redaction import Redactor
+    from kit.reports.notebooks import find_notebook, list_notebooks, notebook_parameters
+    from kit.reports.parameters import check_parameters, parse_value, read_parameters_file
 
     if args.list or not args.notebook:
         for path in list_notebooks():
@@ -200,23 +203,48 @@ def _report(args: argparse.Namespace) -> int:
             for name, info in notebook_parameters(path).items():
                 print(f"  {name}: {info['type']} = {info['default']}  # {info['help']}")
         return 0 if args.list else 2
-    try:  # what notebook code raised may quote a credential: every message passes the report's redactor
-        parameters = {}
-        for path in args.parameters_file or []:
-            parameters.update(read_parameters_file(path))
-        parameters.update({name: parse_value(value, name) for name, value in args.parameter or []})
-        record = run_report(args.notebook, parameters, out=args.out, html=not args.no_html)
-    except Exception as exc:  # noqa: BLE001 - an unexpected one is printed redacted too, never as a raw traceback
-        from kit.redaction import Redactor
+    from kit.config import resolve_workspace
 
-        print(f"lxkit: {Redactor.from_environment().error_text(exc)}", file=sys.stderr)
+    redactor = Redactor.from_environment()
+    try:  # what notebook code raised may quote a credential: every message passes the report's redactor
+        source = find_notebook(args.notebook)
+        settings = resolve_workspace(args.workspace, Path.cwd(), source.parent)
+        token = settings.token.reveal() if settings.token else None
+        redactor = Redactor(token or None)
+        declared = notebook_parameters(source)
+        parameters: dict[str, Any] = {}
+        origins: dict[str, str] = {}
+        for path in args.parameters_file or []:
+            from_file = read_parameters_file(path)
+            parameters.update(from_file)
+            origins.update({name: f"parameters file {path}" for name in from_file})
+        for name, value in args.parameter or []:
+            parameters[name] = parse_value(value, name, declared.get(name, {}).get("type"))
+            origins[name] = f"-p {name}"
+        check_parameters(source, parameters, token, origins=origins)
+        from kit.reports import ReportFailed, run_report
+
+        try:
+            record = run_report(
+                source, parameters, out=args.out, html=not args.no_html, workspace=args.workspace
+            )
+        except ReportFailed as failed:
+            record = failed.record
+            print(f"lxkit: {redactor.error_text(failed)}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - an unexpected one is printed redacted too, never as a raw traceback
+        print(f"lxkit: {redactor.error_text(exc)}", file=sys.stderr)
         return 1
-    print(f"Report {record.notebook} finished in {record.duration_seconds:.1f} s")
+    outcome = "finished" if record.succeeded else "failed"
+    print(f"Report {record.notebook} {outcome} in {record.duration_seconds:.1f} s")
+    print(f"Workspace: {record.workspace} ({record.workspace_source})")
     if record.html_path:
         print(f"HTML:     {record.html_path.resolve()}")
     print(f"Notebook: {record.notebook_path.resolve()}")
     print(f"Record:   {(record.directory / 'run.json').resolve()}")
-    return 0
+    for alert in record.alerts:
+        print(f"Alert ({alert.get('kind')}): {alert.get('message')}")
+    code = record.exit_code()
+    return code if args.fail_on_alert or code != 2 else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -289,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a notebook headless: executed notebook, offline HTML and a run record",
         description="Run NOTEBOOK (a kit notebook's name or an .ipynb path) with papermill. The API token comes "
         "from LEANIX_API_TOKEN in the environment or .env, never from a parameter. Exit code 0 when every cell "
-        "ran, 1 when one raised (its outputs and record are kept).",
+        "ran, 1 when one raised (its outputs and record are kept), 2 with --fail-on-alert when it recorded alerts.",
     )
     report.add_argument("notebook", nargs="?", help="explore, processor_preview, run_health, or a path")
     report.add_argument(
@@ -306,8 +334,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="reports", help="folder for the reports, created if missing (default: reports)"
     )
     report.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    report.add_argument(
+        "--workspace",
+        metavar="NAME",
+        help="a profile name (LEANIX_<NAME>_HOST ...), 'sandbox' (the embedded demo), or 'default' (the "
+        "configured workspace, refused when none is); without it: the configured workspace, else the "
+        "sandbox with a notice",
+    )
+    report.add_argument(
+        "--fail-on-alert",
+        action="store_true",
+        help="exit 2 when the report ran through but recorded alerts (KPI breaches, unhealthy connectors)",
+    )
     report.add_argument("--list", action="store_true", help="list the kit's notebooks and their parameters")
     report.set_defaults(func=_report)
+
+    from kit.reports.schedules.command import add_schedule_parser
+
+    add_schedule_parser(commands)
     return parser
 
 

@@ -40,6 +40,9 @@ named in brackets. ``tests/test_error_map.py`` checks that this tree, the classe
     ├── ReportError ................ report targets and parameters, before a kernel starts [kit.reports]
     │   └── ParameterError
     ├── ReportFailed ............... the notebook raised; the record says where [kit.reports]
+    ├── ReportAlerted .............. it ran through with alerts, and failing on alerts was asked for [kit.reports]
+    ├── AlertFileError ............. an alerts.json not in the documented shape [kit.alerts]
+    ├── ScheduleError .............. a schedules file, its state or the crontab cannot be used [kit.reports.schedules]
     ├── NotebookNotFound ........... no notebook of that name or path [kit.reports]
     ├── SandboxError ............... a setting out of range, or a server that cannot start [kit.sandbox]
     ├── StoreError ................. an unknown object, or a broken consistency rule [kit.sandbox.store]

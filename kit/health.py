@@ -12,6 +12,7 @@ days: ``days`` days ending with the day of ``now`` (today by default), so a dail
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ __all__ = [
     "daily_status",
     "connector_health",
     "alerts",
+    "alert_records",
     "latest_failed",
     "top_warnings",
 ]
@@ -197,6 +199,37 @@ def alerts(
         reasons.append("; ".join(parts))
     breaching["reason"] = pd.Series(reasons, index=breaching.index, dtype=object)
     return breaching[columns]
+
+
+def _plain_int(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def alert_records(found: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of :func:`alerts` as alert objects for ``alerts.json`` (docs/schedules.md §4), worst first.
+
+    One dict per connector, of plain Python types (JSON as it is): ``kind`` ("connector"), ``name``,
+    ``message`` (the connector's name and its reason), ``runs``, ``errors``, ``failure_rate``,
+    ``consecutive_failures``, ``last_status`` and ``last_run`` (an ISO 8601 string in UTC). Write them with
+    :func:`kit.alerts.write_alerts`.
+    """
+    records: list[dict[str, Any]] = []
+    for name, row in found.iterrows():
+        rate, last_run, last_status = row["failure_rate"], row["last_run"], row["last_status"]
+        records.append(
+            {
+                "kind": "connector",
+                "name": str(name),
+                "message": f"{name} {row['reason']}",
+                "runs": _plain_int(row["runs"]),
+                "errors": _plain_int(row["errors"]),
+                "failure_rate": None if pd.isna(rate) else float(rate),
+                "consecutive_failures": _plain_int(row["consecutive_failures"]),
+                "last_status": None if pd.isna(last_status) else str(last_status),
+                "last_run": None if pd.isna(last_run) else pd.Timestamp(last_run).isoformat(),
+            }
+        )
+    return records
 
 
 def latest_failed(synclog: pd.DataFrame) -> str | None:

@@ -14,12 +14,22 @@ def test_no_host_starts_the_embedded_sandbox_and_says_so_once(monkeypatch, tmp_p
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LEANIX_HOST", raising=False)
     monkeypatch.delenv("LEANIX_API_TOKEN", raising=False)
+    monkeypatch.delenv("LEANIX_PROFILE", raising=False)
+    monkeypatch.delenv("LXKIT_DOTENV", raising=False)
     caplog.set_level(logging.WARNING, logger="kit.sandbox")
     first = kit.connect(sandbox_size=120, progress=False)
     second = kit.connect(sandbox_size=120, progress=False)
     assert first.host == second.host and first.host.startswith("http://127.0.0.1:")
     notes = [r.getMessage() for r in caplog.records if "embedded lxkit sandbox" in r.getMessage()]
     assert len(notes) == 1 and first.host in notes[0]
+    # why (Settings.describe(), docs/schedules.md §1): the folders looked in, this one first
+    assert (
+        "the embedded demo sandbox (no LEANIX_HOST in the environment or a .env file (looked in "
+        f"{tmp_path}, {tmp_path.parent}, "
+    ) in notes[0]
+    assert notes[0].endswith(
+        "Set LEANIX_HOST and LEANIX_API_TOKEN, or choose a profile, to use a real workspace."
+    )
     frame = first.factsheets("Application")
     from kit.sandbox import embedded
 
@@ -50,7 +60,7 @@ def test_wrong_token_unreachable_and_malformed_host_fail_at_connect(sandbox_env,
     with pytest.raises(kit.AuthenticationError, match="rejected the API token"):
         kit.connect(progress=False)
     with pytest.raises(kit.ConfigError, match="does not name a valid host"):
-        kit.connect("acme..leanix.net", progress=False)
+        kit.connect(host="acme..leanix.net", progress=False)
     monkeypatch.setenv("LEANIX_HOST", "http://127.0.0.1:9")  # discard port: nothing listens
     with pytest.raises(kit.ConnectionFailed, match="connection refused"):
         kit.connect(progress=False, retry=kit.RetryPolicy(attempts=1, connect_attempts=1, backoff_factor=0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -172,6 +174,40 @@ def test_alert_thresholds_are_above_rate_and_from_streak(log):
     assert streak_only["reason"].to_list() == ["last 3 runs failed in a row (alert from 3)"]
     none = health.alerts(table, max_failure_rate=0.75, max_consecutive_failures=4)
     assert none.empty and list(none.columns) == [*health.HEALTH_COLUMNS, "reason"]
+
+
+def test_alert_records_are_plain_alert_objects(log):
+    records = health.alert_records(health.alerts(health.connector_health(log, days=7, now=NOW)))
+    assert records == [
+        {
+            "kind": "connector",
+            "name": "alpha",
+            "message": "alpha failed 3 of 4 runs (75%, above 20%); last 3 runs failed in a row (alert from 2)",
+            "runs": 4,
+            "errors": 3,
+            "failure_rate": 0.75,
+            "consecutive_failures": 3,
+            "last_status": "ERROR",
+            "last_run": "2026-03-09T02:00:00+00:00",
+        },
+        {
+            "kind": "connector",
+            "name": "beta",
+            "message": "beta failed 2 of 5 runs (40%, above 20%)",
+            "runs": 5,
+            "errors": 2,
+            "failure_rate": 0.4,
+            "consecutive_failures": 0,
+            "last_status": "OK",
+            "last_run": "2026-03-10T02:00:00+00:00",
+        },
+    ]
+    plain = (str, int, float)
+    # plain Python values, not numpy or pandas ones: json and YAML take them as they are
+    for record in records:
+        assert all(type(value) in plain for value in record.values()), record
+    assert json.loads(json.dumps(records)) == records
+    assert health.alert_records(health.alerts(health.connector_health(synclog([]), days=7, now=NOW))) == []
 
 
 def test_latest_failed_is_the_newest_error_with_a_run(log):

@@ -37,7 +37,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,21 +46,21 @@ from typing import Any, ClassVar
 import nbformat
 
 from kit._version import __version__
-from kit.config import load_settings
+from kit.alerts import ALERTS_FILE, AlertFileError, read_alerts
+from kit.config import resolve_workspace
 from kit.errors import LxkitError
 from kit.redaction import ACCESS_TOKEN, API_TOKEN, REDACTED, Redactor
-from kit.reports.errors import ParameterError, ReportError, ReportFailed
+from kit.reports.errors import ReportError, ReportFailed
 from kit.reports.html import export_html
 from kit.reports.kernel import join_forwarders, kernel_manager_class
-from kit.reports.notebooks import find_notebook, notebook_parameters
+from kit.reports.notebooks import find_notebook
 from kit.reports.output_folder import RUNS_LOG, append_line, prepare
-from kit.reports.parameters import check_name, check_value
+from kit.reports.parameters import check_parameters
 
 __all__ = ["REDACTED", "ReportError", "ReportFailed", "RunRecord", "run_report"]
 
 log = logging.getLogger(__name__)
 
-_SECRET_NAME = re.compile(r"token|secret|passw|api_?key|credential", re.IGNORECASE)
 _KERNEL_ENV = {"PLOTLY_RENDERER": "notebook", "LXKIT_HEADLESS": "1"}
 _ENV_LOCK = threading.Lock()
 _MEMORY = "lxkit-memory://"
@@ -116,6 +116,8 @@ class RunRecord:
     notebook_path: Path
     html_path: Path | None
     workspace: str
+    workspace_source: str = ""
+    profile: str | None = None
     error: dict[str, Any] | None = None
     kpis: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
@@ -127,45 +129,21 @@ class RunRecord:
     def succeeded(self) -> bool:
         return self.status == "succeeded"
 
+    def alerts_of(self, alert_on: Collection[str] | None = None) -> list[dict[str, Any]]:
+        """The alerts of the kinds in ``alert_on`` (None: every kind)."""
+        return [a for a in self.alerts if alert_on is None or a.get("kind") in alert_on]
+
+    def exit_code(self, alert_on: Collection[str] | None = None) -> int:
+        """1 failed; 2 ran through with alerts of a kind in ``alert_on`` (None: any kind); else 0."""
+        if not self.succeeded:
+            return 1
+        return 2 if self.alerts_of(alert_on) else 0
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for name in ("directory", "notebook_path", "html_path"):
             data[name] = str(data[name]) if data[name] is not None else None
         return data
-
-
-def check_parameters(notebook: Path, parameters: Mapping[str, Any], token: str | None) -> dict[str, Any]:
-    """The parameters as they will be injected; raises :class:`ReportError` naming what is wrong."""
-    if not isinstance(parameters, Mapping):
-        raise ParameterError(
-            f"parameters must be a mapping of names to values, not {type(parameters).__name__}"
-        )
-    declared = notebook_parameters(notebook)
-    for name in parameters:
-        check_name(name)
-        if _SECRET_NAME.search(name):
-            raise ParameterError(
-                f"parameter {name!r} looks like a credential: papermill writes parameters into the executed "
-                "notebook. Put LEANIX_API_TOKEN in the environment or a .env file; the notebook reads it there."
-            )
-        if name not in declared:
-            known = ", ".join(declared) or "none"
-            raise ParameterError(f"{notebook.name} has no parameter {name!r}; its parameters are: {known}")
-    redactor = Redactor(token)
-    for name, value in parameters.items():
-        check_value(name, value)
-        kind = redactor.kind_in(json.dumps(value))
-        if kind == API_TOKEN:
-            raise ParameterError(
-                f"the value of parameter {name!r} holds the configured API token; the token must never be a "
-                "parameter (it would be written into the executed notebook)"
-            )
-        if kind == ACCESS_TOKEN:
-            raise ParameterError(
-                f"the value of parameter {name!r} holds an access token (a JWT); credentials must never be "
-                "parameters (they would be written into the executed notebook)"
-            )
-    return dict(parameters)
 
 
 @contextlib.contextmanager
@@ -269,7 +247,8 @@ def _kpi_summary(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             totals.append(
                 {"name": name, "dimensions": {}, "value": value, "delta": delta, "deltaMonth": delta_month}
             )
-    return {"date": date, "count": len(names), "values": totals}, alerts
+    tagged = [{"kind": "kpi", "name": alert.get("kpi"), **alert} for alert in alerts]
+    return {"date": date, "count": len(names), "values": totals}, tagged
 
 
 def _read_kpis(
@@ -293,6 +272,26 @@ def _read_kpis(
     return kpis, alerts, error
 
 
+def _read_alerts(
+    folder: Path, shown: Path, error: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The alerts of ``alerts.json`` (docs/schedules.md §4); a malformed file sets ``error`` unless a cell did."""
+    path = folder / ALERTS_FILE
+    if not (path.exists() or path.is_symlink()):
+        return [], error
+    try:
+        return read_alerts(path), error
+    except AlertFileError as exc:
+        problem = {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": "AlertFileError",
+            "evalue": f"{shown / ALERTS_FILE} is not an alerts file the runner can record: {exc}. The notebook "
+            "ran through; the file is kept as written.",
+        }
+        return [], error or problem
+
+
 def run_report(
     notebook: str | os.PathLike[str],
     parameters: Mapping[str, Any] | None = None,
@@ -301,21 +300,36 @@ def run_report(
     html: bool = True,
     cell_timeout: int = 1800,
     cwd: str | os.PathLike[str] | None = None,
+    workspace: str | None = None,
 ) -> RunRecord:
     """Execute ``notebook`` with ``parameters``; write notebook, HTML and record under ``out/<name>/<time>/``.
 
     ``notebook`` is a path or the name of one of the kit's notebooks. ``out`` is created (with its parents)
-    when missing. ``cwd`` (default: the current folder) is where relative paths in parameters resolve.
+    when missing. ``cwd`` (default: the current folder) is where the kernel runs and relative paths in
+    parameters resolve. ``workspace`` (docs/schedules.md §5): None the configured workspace, or the embedded
+    sandbox with a warning when none is; ``"default"`` the configured one or a :class:`ConfigError`;
+    ``"sandbox"``; or a profile name.
     Returns the :class:`RunRecord`; raises :class:`ReportFailed` (after writing everything) when a cell
-    raised, :class:`ReportError` before starting when a parameter or the output folder is refused.
+    raised, :class:`ReportError` or :class:`ConfigError` before starting when a parameter, the output folder
+    or the workspace is refused.
     """
-    import papermill
-
     source = find_notebook(notebook)
-    settings = load_settings()
+    folder = Path(cwd) if cwd is not None else Path.cwd()
+    settings = resolve_workspace(workspace, folder, source.parent)
     token = settings.token.reveal() if settings.token else None
     params = check_parameters(source, parameters if parameters is not None else {}, token)
     redactor = Redactor(token)
+    if settings.uses_sandbox and settings.profile != "sandbox":
+        log.warning(
+            "No workspace configured (%s): %s runs on the embedded demo sandbox. Set LEANIX_HOST and "
+            "LEANIX_API_TOKEN, or LEANIX_PROFILE, to report on your workspace.",
+            settings.origin,
+            source.stem,
+        )
+    else:
+        log.info("%s runs on %s", source.stem, settings.describe())
+
+    import papermill
 
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
@@ -324,15 +338,21 @@ def run_report(
     memory = f"{_MEMORY}{uuid.uuid4().hex}/{source.name}"
     _register_memory_output()
     manager = kernel_manager_class(redactor)
+    kernel_env = {
+        **_KERNEL_ENV,
+        "LXKIT_OUTPUT_DIR": str(partial.resolve()),
+        "LXKIT_DOTENV": str(settings.dotenv or ""),  # the kernel resolves the same workspace as we did
+        "LEANIX_PROFILE": settings.profile or "",
+    }
     clock = time.perf_counter()
     error = None
     try:
-        with _kernel_environment({**_KERNEL_ENV, "LXKIT_OUTPUT_DIR": str(partial.resolve())}):
+        with _kernel_environment(kernel_env):
             papermill.execute_notebook(
                 str(source),
                 memory,
                 parameters=params,
-                cwd=str(cwd or Path.cwd()),
+                cwd=str(folder),
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=cell_timeout,
@@ -362,7 +382,8 @@ def run_report(
             ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())),
         )
 
-    kpis, alerts, error = redactor.value(_read_kpis(partial, final, error))  # the record is redacted too
+    kpis, kpi_alerts, error = redactor.value(_read_kpis(partial, final, error))  # the record is redacted too
+    other_alerts, error = redactor.value(_read_alerts(partial, final, error))
     record = RunRecord(
         notebook=source.stem,
         parameters=redactor.value(json.loads(json.dumps(params))),
@@ -374,9 +395,11 @@ def run_report(
         notebook_path=final / executed.name,
         html_path=final / html_path.name if html_path else None,
         workspace=redactor.text(settings.host or "embedded sandbox"),
+        workspace_source=redactor.text(settings.origin),
+        profile=settings.profile,
         error=error,
         kpis=kpis,
-        alerts=alerts,
+        alerts=[*kpi_alerts, *other_alerts],
         redactions={API_TOKEN: counts[API_TOKEN], ACCESS_TOKEN: counts[ACCESS_TOKEN]},
     )
     data = redactor.value(record.to_dict())

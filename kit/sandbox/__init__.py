@@ -47,19 +47,26 @@ _lock = threading.Lock()
 _embedded: dict[tuple[int, int, date | None], Sandbox] = {}
 
 
-def embedded(size: int = 2000, seed: int = 7, as_of: date | None = None) -> Sandbox:
+def embedded(
+    size: int = 2000, seed: int = 7, as_of: date | None = None, *, reason: str | None = None
+) -> Sandbox:
     """The process's embedded sandbox for ``size``/``seed``/``as_of`` (the demo workspace as it was on that
-    day, None for :data:`REFERENCE_DATE`), started on first use on an ephemeral loopback port."""
+    day, None for :data:`REFERENCE_DATE`), started on first use on an ephemeral loopback port. The start is
+    logged once, with ``reason`` (why the sandbox is used, e.g. ``Settings.describe()``) when given."""
     with _lock:
         key = (size, seed, as_of)  # REFERENCE_DATE differs from None in its runs: those end on that day
         if key not in _embedded:
             sandbox = Sandbox(SandboxOptions(size=size, seed=seed, as_of=as_of)).start()
             _embedded[key] = sandbox
+            if reason is None:
+                reason = (
+                    "No LEANIX_HOST configured. Set LEANIX_HOST and LEANIX_API_TOKEN to use a real workspace."
+                )
             log.warning(
-                "No LEANIX_HOST configured: using the embedded lxkit sandbox at %s (demo workspace %r, "
-                "%d fact sheets). Set LEANIX_HOST and LEANIX_API_TOKEN to use a real workspace.",
+                "Using the embedded lxkit sandbox at %s (demo workspace %r, %d fact sheets): %s",
                 sandbox.url,
                 sandbox.store.workspace_name,
                 size,
+                reason,
             )
         return _embedded[key]

@@ -116,7 +116,7 @@ def test_breached_thresholds_are_alerts_in_kpis_json_and_run_json(headless, hand
     assert alert["message"] == (
         f"Applications past end of life is {past_eol * 100:.1f} %, above the threshold of 5.0 %"
     )
-    assert record["alerts"] == kpis["alerts"]
+    assert record["alerts"] == [{"kind": "kpi", "name": a["kpi"], **a} for a in kpis["alerts"]]
     assert record["status"] == "succeeded"
     assert record["kpis"]["date"] == REFERENCE_DATE.isoformat()
     summary = {v["name"]: v for v in record["kpis"]["values"] if v["dimensions"] == {}}

@@ -139,10 +139,12 @@ def test_kpis_and_alerts_from_kpis_json_go_into_the_record(canary_env, monkeypat
     }
     data = saved(record)
     assert data["status"] == "succeeded" and data["error"] is None
-    assert data["kpis"] == expected and data["alerts"] == [ALERT]
-    assert record.kpis == expected and record.alerts == [ALERT]
+    # in the record, a KPI alert says its kind and names its KPI (docs/schedules.md §4)
+    recorded = {"kind": "kpi", "name": "applications_past_end_of_life", **ALERT}
+    assert data["kpis"] == expected and data["alerts"] == [recorded]
+    assert record.kpis == expected and record.alerts == [recorded]
     line = json.loads((canary_env / "out" / "runs.jsonl").read_text().splitlines()[-1])
-    assert line["kpis"] == expected and line["alerts"] == [ALERT]
+    assert line["kpis"] == expected and line["alerts"] == [recorded]
     # the file sits next to the report, as the notebook wrote it, in the folder the kernel was given
     kpis = record.directory / "kpis.json"
     assert json.loads(kpis.read_text(encoding="utf-8")) == KPI_FILE
