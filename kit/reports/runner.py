@@ -261,15 +261,21 @@ def _read_kpis(
     try:
         kpis, alerts = _kpi_summary(path)
     except _KpiFileError as exc:
-        problem = {
-            "cell_index": None,
-            "execution_count": None,
-            "ename": "KpiFileError",
-            "evalue": f"{shown / KPI_FILE} is not a KPI file the runner can record: {exc}; {_KPI_HINT}. "
-            "The notebook ran through; the file is kept as written.",
-        }
+        problem = _file_problem(
+            "KpiFileError", f"{shown / KPI_FILE} is not a KPI file the runner can record: {exc}; {_KPI_HINT}"
+        )
         return None, [], error or problem
     return kpis, alerts, error
+
+
+def _file_problem(ename: str, what: str) -> dict[str, Any]:
+    """The record's ``error`` for a file the notebook wrote in a shape the runner cannot record."""
+    return {
+        "cell_index": None,
+        "execution_count": None,
+        "ename": ename,
+        "evalue": f"{what}. The notebook ran through; the file is kept as written.",
+    }
 
 
 def _read_alerts(
@@ -282,13 +288,9 @@ def _read_alerts(
     try:
         return read_alerts(path), error
     except AlertFileError as exc:
-        problem = {
-            "cell_index": None,
-            "execution_count": None,
-            "ename": "AlertFileError",
-            "evalue": f"{shown / ALERTS_FILE} is not an alerts file the runner can record: {exc}. The notebook "
-            "ran through; the file is kept as written.",
-        }
+        problem = _file_problem(
+            "AlertFileError", f"{shown / ALERTS_FILE} is not an alerts file the runner can record: {exc}"
+        )
         return [], error or problem
 
 
