@@ -17,6 +17,7 @@ from kit._version import __version__ as __version__
 if TYPE_CHECKING:  # what the names below are; at run time each is imported on first use
     from kit import metrics as metrics  # kit.metrics: KPIs over time
     from kit.alerts import AlertFileError
+    from kit.callbacks import CallbackError
     from kit.client import (
         AuthenticationError,
         BadRequest,
@@ -52,10 +53,12 @@ if TYPE_CHECKING:  # what the names below are; at run time each is imported on f
     from kit.integration.removals import Removals
     from kit.leanix import MetaModelError, UnknownFactSheetType, UnknownField
     from kit.metrics import KpiError
+    from kit.metrics.metrics_api import PublishError
     from kit.outputs import OutputError
     from kit.previews.preview import Preview, preview
     from kit.previews.scope import scope_check
     from kit.reports.errors import NotebookNotFound, ParameterError, ReportAlerted, ReportError, ReportFailed
+    from kit.reports.notify.targets import NotifyError
     from kit.reports.schedules.errors import ScheduleError
     from kit.sandbox import SandboxError
     from kit.sandbox.store import StoreError
@@ -71,6 +74,7 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "AuthenticationError": ("kit.client", "AuthenticationError"),
     "BadRequest": ("kit.client", "BadRequest"),
     "BindingError": ("kit.integration.engine", "BindingError"),
+    "CallbackError": ("kit.callbacks", "CallbackError"),
     "ConfigError": ("kit.config", "ConfigError"),
     "ConfigurationError": ("kit.integration.engine", "ConfigurationError"),
     "ConnectionFailed": ("kit.client", "ConnectionFailed"),
@@ -97,6 +101,8 @@ _EXPORTS: dict[str, tuple[str, str | None]] = {
     "ParameterError": ("kit.reports.errors", "ParameterError"),
     "PermissionDenied": ("kit.client", "PermissionDenied"),
     "Preview": ("kit.previews.preview", "Preview"),
+    "NotifyError": ("kit.reports.notify.targets", "NotifyError"),
+    "PublishError": ("kit.metrics.metrics_api", "PublishError"),
     "RateLimited": ("kit.client", "RateLimited"),
     "RecordShapeError": ("kit.sources", "RecordShapeError"),
     "RegexTimeout": ("kit.integration.juel", "RegexTimeout"),
@@ -221,8 +227,11 @@ __all__ = [
     "ReportAlerted",
     "AlertFileError",
     "ScheduleError",
+    "NotifyError",
+    "CallbackError",
     "NotebookNotFound",
     "SandboxError",
     "StoreError",
     "KpiError",
+    "PublishError",
 ]

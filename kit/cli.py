@@ -222,11 +222,20 @@ def _report(args: argparse.Namespace) -> int:
             parameters[name] = parse_value(value, name, declared.get(name, {}).get("type"))
             origins[name] = f"-p {name}"
         check_parameters(source, parameters, token, origins=origins)
+        from kit.reports.notify import parse_targets
+
+        targets = parse_targets(args.notify or [], args.notify_when)  # refused before a kernel starts
         from kit.reports import ReportFailed, run_report
 
         try:
             record = run_report(
-                source, parameters, out=args.out, html=not args.no_html, workspace=args.workspace
+                source,
+                parameters,
+                out=args.out,
+                html=not args.no_html,
+                workspace=args.workspace,
+                notify=targets,
+                report_url=args.report_url,
             )
         except ReportFailed as failed:
             record = failed.record
@@ -243,6 +252,9 @@ def _report(args: argparse.Namespace) -> int:
     print(f"Record:   {(record.directory / 'run.json').resolve()}")
     for alert in record.alerts:
         print(f"Alert ({alert.get('kind')}): {alert.get('message')}")
+    for note in record.notifications:  # the target is scheme and host only: webhook URLs are secrets
+        problem = f": {note['error']}" if note.get("error") else ""
+        print(f"Notify {note['channel']} {note['target']}: {note['status']}{problem}")
     code = record.exit_code()
     return code if args.fail_on_alert or code != 2 else 0
 
@@ -346,12 +358,35 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 2 when the report ran through but recorded alerts (KPI breaches, unhealthy connectors)",
     )
+    report.add_argument(
+        "--notify",
+        action="append",
+        metavar="TARGET",
+        help="send one message about the run: slack:URL, teams:URL, webhook:URL or an https:// URL, "
+        "slack_env:VAR (the URL from an environment variable), mailto:ops@example.com?smtp=host:587 "
+        "(password from LXKIT_SMTP_PASSWORD); repeatable",
+    )
+    report.add_argument(
+        "--notify-when",
+        choices=("alerts", "always", "failure"),
+        default="alerts",
+        help="which runs send a message: alerts (a failed run or alerts; the default), always, failure",
+    )
+    report.add_argument(
+        "--report-url",
+        metavar="URL",
+        help="the URL under which --out is served, so messages link the HTML report (else its local path)",
+    )
     report.add_argument("--list", action="store_true", help="list the kit's notebooks and their parameters")
     report.set_defaults(func=_report)
 
     from kit.reports.schedules.command import add_schedule_parser
 
     add_schedule_parser(commands)
+
+    from kit.webhook_cli import add_parser as add_webhook_parser
+
+    add_webhook_parser(commands)
     return parser
 
 

@@ -43,10 +43,13 @@ named in brackets. ``tests/test_error_map.py`` checks that this tree, the classe
     ├── ReportAlerted .............. it ran through with alerts, and failing on alerts was asked for [kit.reports]
     ├── AlertFileError ............. an alerts.json not in the documented shape [kit.alerts]
     ├── ScheduleError .............. a schedules file, its state or the crontab cannot be used [kit.reports.schedules]
+    ├── NotifyError ................ a notification target lxkit cannot send to [kit.reports.notify]
+    ├── CallbackError .............. a webhook callback that is not valid JS, throws or runs too long [kit.callbacks]
     ├── NotebookNotFound ........... no notebook of that name or path [kit.reports]
     ├── SandboxError ............... a setting out of range, or a server that cannot start [kit.sandbox]
     ├── StoreError ................. an unknown object, or a broken consistency rule [kit.sandbox.store]
     └── KpiError ................... a KPI declared wrongly or failing; a history it cannot use [kit.metrics]
+        └── PublishError ........... KPIs that cannot be published as asked [kit.metrics]
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -24,6 +25,7 @@ __all__ = [
     "connector_health",
     "alerts",
     "alert_records",
+    "workspace_url",
     "latest_failed",
     "top_warnings",
 ]
@@ -38,6 +40,7 @@ HEALTH_COLUMNS = (
     "last_run",
     "last_status",
     "consecutive_failures",
+    "synchronization_id",
 )
 _NEEDED = ("name", "runId", "status", "createdAt", "duration")
 _WARNING_KEYS = ("status", "category", "processorName")
@@ -55,6 +58,8 @@ def _prepare(synclog: pd.DataFrame) -> pd.DataFrame:
         {c: synclog[c] if c in synclog.columns else pd.Series([None] * len(synclog)) for c in _NEEDED},
         index=synclog.index,
     )
+    # the sync log's own id of each synchronization (for links into the sync log); optional in hand-made frames
+    frame["id"] = synclog["id"].astype(object) if "id" in synclog.columns else None
     frame["status"] = frame["status"].astype(object).astype(_STATUS_DTYPE)
     frame["createdAt"] = pd.to_datetime(frame["createdAt"], utc=True)
     frame["duration"] = pd.to_timedelta(frame["duration"])
@@ -110,6 +115,7 @@ def _empty_health() -> pd.DataFrame:
             "last_run": pd.Series(dtype="datetime64[us, UTC]"),
             "last_status": pd.Series(dtype=_STATUS_DTYPE),
             "consecutive_failures": pd.Series(dtype="int64"),
+            "synchronization_id": pd.Series(dtype=object),
         }
     )
     frame.index = pd.Index([], dtype=object, name="name")
@@ -121,7 +127,8 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
 
     Columns: runs, errors and warnings (synchronizations with that status), failure_rate (errors / runs),
     median_duration, last_run (newest ``createdAt``), last_status and consecutive_failures (how many of
-    the newest runs in a row ended in ERROR). Worst first means: most consecutive failures, then highest
+    the newest runs in a row ended in ERROR), synchronization_id (the sync log id of its newest ERROR run, None
+    when none failed or the sync log has no ``id`` column). Worst first means: most consecutive failures, then highest
     failure rate, then most errors, then by name. Rows without a connector name are skipped.
     """
     frame = _prepare(in_window(synclog, days, now))
@@ -139,6 +146,9 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
     runs = by_name.size()
     errors = is_error.groupby(newest_first["name"]).sum()
     newest = newest_first.drop_duplicates("name").set_index("name").reindex(runs.index)
+    failed = newest_first[(newest_first["status"] == "ERROR").to_numpy(dtype=bool)]
+    failed = failed[failed["id"].notna().to_numpy(dtype=bool)]
+    newest_failed = failed.drop_duplicates("name").set_index("name")["id"].reindex(runs.index)
     health = pd.DataFrame(
         {
             "runs": runs,
@@ -149,6 +159,7 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
             "last_run": newest["createdAt"],
             "last_status": newest["status"],
             "consecutive_failures": streak,
+            "synchronization_id": newest_failed.astype(object).where(newest_failed.notna(), None),
         },
         index=runs.index,
     )
@@ -205,17 +216,38 @@ def _plain_int(value: object) -> int | None:
     return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
-def alert_records(found: pd.DataFrame) -> list[dict[str, Any]]:
+def workspace_url(ws: Any) -> str | None:
+    """``https://HOST/WORKSPACE`` of a :class:`kit.Workspace` (``ws.host`` and ``ws.name``): the base of the
+    LeanIX UI's deep links, such as a sync log run at ``<workspace_url>/admin/synclog/<id>`` (reference §7.2).
+    The name is URL-quoted (the demo's is "Demo Corp"); None when the workspace has no name or host."""
+    host, name = getattr(ws, "host", None), getattr(ws, "name", None)
+    if not host or not name:
+        return None
+    return f"{str(host).rstrip('/')}/{quote(str(name), safe='')}"
+
+
+def alert_records(found: pd.DataFrame, workspace_url: str | None = None) -> list[dict[str, Any]]:
     """The rows of :func:`alerts` as alert objects for ``alerts.json`` (docs/schedules.md §4), worst first.
 
     One dict per connector, of plain Python types (JSON as it is): ``kind`` ("connector"), ``name``,
     ``message`` (the connector's name and its reason), ``runs``, ``errors``, ``failure_rate``,
-    ``consecutive_failures``, ``last_status`` and ``last_run`` (an ISO 8601 string in UTC). Write them with
+    ``consecutive_failures``, ``last_status``, ``last_run`` (an ISO 8601 string in UTC),
+    ``synchronization_id`` (the sync log id of the connector's newest failed run, or None) and ``links``
+    (docs/alerts.md §4): ``[{"title": "sync log", "url": "<workspace_url>/admin/synclog/<id>"}]`` when
+    ``workspace_url`` (see :func:`workspace_url`) and the id are known, else ``[]``. Write them with
     :func:`kit.alerts.write_alerts`.
     """
     records: list[dict[str, Any]] = []
+    base = workspace_url.rstrip("/") if workspace_url else None
     for name, row in found.iterrows():
         rate, last_run, last_status = row["failure_rate"], row["last_run"], row["last_status"]
+        sync_id = row.get("synchronization_id")
+        sync_id = None if sync_id is None or pd.isna(sync_id) else str(sync_id)
+        links = (
+            [{"title": "sync log", "url": f"{base}/admin/synclog/{quote(sync_id, safe='')}"}]
+            if base and sync_id
+            else []
+        )
         records.append(
             {
                 "kind": "connector",
@@ -227,6 +259,8 @@ def alert_records(found: pd.DataFrame) -> list[dict[str, Any]]:
                 "consecutive_failures": _plain_int(row["consecutive_failures"]),
                 "last_status": None if pd.isna(last_status) else str(last_status),
                 "last_run": None if pd.isna(last_run) else pd.Timestamp(last_run).isoformat(),
+                "synchronization_id": sync_id,
+                "links": links,
             }
         )
     return records

@@ -14,6 +14,7 @@ from typing import Any
 from kit.frames.reader import DeniedFieldsWarning, WorkspaceReader
 from kit.iapi_runs import RunResult, run_integration
 from kit.snapshot import write_snapshot
+from kit.webhooks import Webhooks
 
 __all__ = ["DeniedFieldsWarning", "Workspace"]
 
@@ -50,6 +51,13 @@ class Workspace(WorkspaceReader):
             predict=predict,
             timeout=timeout,
         )
+
+    # -- webhooks -------------------------------------------------------------------------------------------
+    @property
+    def webhooks(self) -> Webhooks:
+        """This workspace's webhook subscriptions (LeanIX's Webhooks API): list, create, update, delete and
+        their deliveries; see :class:`kit.webhooks.Webhooks` and docs/alerts.md §2."""
+        return Webhooks(self.client)
 
     # -- snapshots ------------------------------------------------------------------------------------------
     def snapshot(

@@ -9,23 +9,7 @@ import time
 import pytest
 
 from kit.callbacks import CallbackError, run_callback
-
-# reference §7.3, verbatim
-FINISHED = {
-    "type": "INTEGRATION-API",
-    "scope": "PARTIAL",
-    "version": "1.0.0",
-    "duration": 3.924405624,
-    "progress": "FINISHED",
-    "direction": "INBOUND",
-    "errorCount": 0,
-    "connectorId": "inbound-document-connector",
-    "warningCount": 0,
-    "connectorType": "inboundDocument",
-    "integratedTool": "",
-    "processedCount": 2,
-    "synchronizationId": "865b71a1-e66f-49c0-89de-5bc5fb42401b",
-}
+from tests.webhooks.payloads import FINISHED
 
 
 def test_an_untouched_delivery_goes_out_as_it_came():

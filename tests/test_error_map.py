@@ -54,10 +54,13 @@ PARENTS = {
     "ReportAlerted": "LxkitError",
     "AlertFileError": "LxkitError",
     "ScheduleError": "LxkitError",
+    "NotifyError": "LxkitError",
+    "CallbackError": "LxkitError",
     "NotebookNotFound": "LxkitError",
     "SandboxError": "LxkitError",
     "StoreError": "LxkitError",
     "KpiError": "LxkitError",
+    "PublishError": "KpiError",
 }
 
 

@@ -189,6 +189,8 @@ def test_alert_records_are_plain_alert_objects(log):
             "consecutive_failures": 3,
             "last_status": "ERROR",
             "last_run": "2026-03-09T02:00:00+00:00",
+            "synchronization_id": "alpha-1-2",  # its newest ERROR: 1 day ago at 02:00
+            "links": [],
         },
         {
             "kind": "connector",
@@ -200,14 +202,26 @@ def test_alert_records_are_plain_alert_objects(log):
             "consecutive_failures": 0,
             "last_status": "OK",
             "last_run": "2026-03-10T02:00:00+00:00",
+            "synchronization_id": "beta-1-3",  # its newest ERROR: 1 day ago at 03:00
+            "links": [],
         },
     ]
-    plain = (str, int, float)
+    plain = (str, int, float, list)
     # plain Python values, not numpy or pandas ones: json and YAML take them as they are
     for record in records:
         assert all(type(value) in plain for value in record.values()), record
     assert json.loads(json.dumps(records)) == records
     assert health.alert_records(health.alerts(health.connector_health(synclog([]), days=7, now=NOW))) == []
+
+
+def test_alert_records_link_the_failed_run_in_the_sync_log(log):
+    found = health.alerts(health.connector_health(log, days=7, now=NOW))
+    records = health.alert_records(found, workspace_url="https://acme.leanix.net/Acme")
+    # the deep link of reference §7.2: https://{host}/{WorkspaceName}/admin/synclog/{synchronizationId}
+    assert [r["links"] for r in records] == [
+        [{"title": "sync log", "url": "https://acme.leanix.net/Acme/admin/synclog/alpha-1-2"}],
+        [{"title": "sync log", "url": "https://acme.leanix.net/Acme/admin/synclog/beta-1-3"}],
+    ]
 
 
 def test_latest_failed_is_the_newest_error_with_a_run(log):

@@ -9,7 +9,8 @@ follow them over a folder of dated snapshots.
 
 Holds ``kpi`` (Kpi, Threshold, KpiError), ``catalogue``, ``inventory`` (what compute reads), ``defaults``
 (the default KPIs), ``evaluate`` (the long frame), ``cache``, ``table`` (KpiHistory), ``history`` and
-``files`` (kpis.json, kpis.csv).
+``files`` (kpis.json, kpis.csv), ``publish`` (KPIs back to LeanIX: :func:`publish`, :class:`Publication`)
+and ``metrics_api`` (the Metrics API v2 calls it makes).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kit.metrics.files import write_kpi_files
 from kit.metrics.history import History, KpiHistory, build_demo_history, demo_dates
 from kit.metrics.inventory import Inventory
 from kit.metrics.kpi import Kpi, KpiError, Threshold
+from kit.metrics.publish import Publication, PublishError, publish
 from kit.metrics.report import headline, open_history
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
     "Kpi",
     "KpiError",
     "KpiHistory",
+    "Publication",
+    "PublishError",
     "Threshold",
     "build_demo_history",
     "default_catalogue",
@@ -36,5 +40,6 @@ __all__ = [
     "evaluate",
     "headline",
     "open_history",
+    "publish",
     "write_kpi_files",
 ]

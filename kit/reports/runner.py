@@ -37,7 +37,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +54,7 @@ from kit.reports.errors import ReportError, ReportFailed
 from kit.reports.html import export_html
 from kit.reports.kernel import join_forwarders, kernel_manager_class
 from kit.reports.notebooks import find_notebook
+from kit.reports.notify import Target, notify_run, parse_targets
 from kit.reports.output_folder import RUNS_LOG, append_line, prepare
 from kit.reports.parameters import check_parameters
 
@@ -124,6 +125,8 @@ class RunRecord:
     redactions: dict[str, int] = field(default_factory=lambda: {API_TOKEN: 0, ACCESS_TOKEN: 0})
     kit_version: str = __version__
     python: str = field(default_factory=platform.python_version)
+    #: one ``{channel, target, status, attempts, error, at}`` per notification target (docs/alerts.md §4)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:
@@ -303,6 +306,9 @@ def run_report(
     cell_timeout: int = 1800,
     cwd: str | os.PathLike[str] | None = None,
     workspace: str | None = None,
+    notify: Iterable[str | Target] = (),
+    notify_when: str | None = None,
+    report_url: str | None = None,
 ) -> RunRecord:
     """Execute ``notebook`` with ``parameters``; write notebook, HTML and record under ``out/<name>/<time>/``.
 
@@ -311,6 +317,11 @@ def run_report(
     parameters resolve. ``workspace`` (docs/schedules.md §5): None the configured workspace, or the embedded
     sandbox with a warning when none is; ``"default"`` the configured one or a :class:`ConfigError`;
     ``"sandbox"``; or a profile name.
+    ``notify``: targets (``--notify`` values such as ``slack:URL``, or parsed :class:`Target` objects) that get
+    one message about the run after ``run.json`` is written (docs/alerts.md §4); ``notify_when`` (alerts,
+    always, failure) applies to the values given as text; ``report_url`` is the base URL ``out`` is served
+    under, for the message's link to the HTML report. Delivery never raises and never changes the outcome;
+    its records become ``run.json``'s ``notifications``.
     Returns the :class:`RunRecord`; raises :class:`ReportFailed` (after writing everything) when a cell
     raised, :class:`ReportError` or :class:`ConfigError` before starting when a parameter, the output folder
     or the workspace is refused.
@@ -320,6 +331,7 @@ def run_report(
     settings = resolve_workspace(workspace, folder, source.parent)
     token = settings.token.reveal() if settings.token else None
     params = check_parameters(source, parameters if parameters is not None else {}, token)
+    targets = parse_targets(notify, notify_when)  # refused before a kernel starts
     redactor = Redactor(token)
     if settings.uses_sandbox and settings.profile != "sandbox":
         log.warning(
@@ -407,6 +419,10 @@ def run_report(
     data = redactor.value(record.to_dict())
     (partial / "run.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     partial.rename(final)
+    if targets:  # after run.json is complete: a message may link it; its records are added to it
+        data["notifications"] = notify_run(
+            record, targets, data=data, report_url=report_url, report_root=Path(out), redact=redactor.value
+        )
     append_line(Path(out) / RUNS_LOG, json.dumps(data))
     if error:
         raise ReportFailed(record)

@@ -6,15 +6,19 @@
 Holds, from the top down (``.importlinter`` checks this order):
 
 - ``server``: :class:`Sandbox`, the HTTP server and its routes;
-- ``integration_runs``, ``api``, ``graphql_api``: the endpoint handlers (Integration API writes: runs are
-  predicted with :func:`kit.integration.predict.predict` and applied by ``apply``; reads; Pathfinder GraphQL);
+- ``integration_runs``, ``api``, ``webhooks``, ``metrics``, ``graphql_api``: the endpoint handlers (Integration
+  API writes: runs are predicted with :func:`kit.integration.predict.predict` and applied by ``apply``, and emit
+  ``INTEGRATION_RUN_*`` events; reads; the Webhooks API; the Metrics API v2; Pathfinder GraphQL);
+- ``webhook_deliveries``: PUSH deliveries of events to subscriptions, callbacks run by :mod:`kit.callbacks`,
+  retried as LeanIX does (docs/alerts.md §3);
 - ``demo``, ``demo_history``, ``apply``, ``view``, ``schema``, ``store``, ``metamodel``: the workspace (generated,
   on any day of its history, changed by runs, seen by the engine as a :class:`~kit.integration.view.WorkspaceView`,
   served as a GraphQL schema, held in memory, declared by one meta model);
 - ``options``, ``tokens``, ``runs``, ``guards``, ``faults``, ``request_parts``, ``errors``: settings, MTM
   tokens, the demo run history, checks on settings and requests, injected faults, request parsing, errors.
 
-May import ``kit.integration``, ``kit.sources`` (the base of the views), ``kit.leanix`` and ``kit.errors``;
+May import ``kit.integration``, ``kit.sources`` (the base of the views), ``kit.leanix``, ``kit.callbacks`` and
+``kit.errors``;
 never ``kit.client``, ``kit.frames``, ``kit.previews`` or ``kit.workspace`` (the sandbox is what those talk to,
 over HTTP).
 """

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from kit.sandbox.errors import SandboxError
 
@@ -35,6 +36,7 @@ __all__ = [
     "check_port",
     "content_length",
     "host_header_problem",
+    "loopback_url_problem",
     "redact",
 ]
 
@@ -43,6 +45,7 @@ MAX_TOKEN_LIFETIME = 366 * 24 * 3600.0  # a year: LeanIX's own access tokens liv
 MAX_SECONDS = 600.0  # latency, Retry-After, run delay, body read timeout: longer is a hang, not a test
 #: LeanIX takes LDIFs of up to 50 MB per request (larger ones go through a blob URL); bigger bodies get 413
 MAX_BODY_BYTES = 50 * 1024 * 1024
+MAX_RETRY_LIMIT = 1000  # attempts of one webhook delivery
 
 SERVE = "lxkit sandbox serve"
 
@@ -131,6 +134,22 @@ def check_options(options: SandboxOptions) -> None:
         )
     _number(options.run_delay, "run_delay", low=0, high=MAX_SECONDS, unit=" of seconds")
     _number(options.read_timeout, "read_timeout", low=0, high=MAX_SECONDS, low_open=True, unit=" of seconds")
+    _number(
+        options.webhook_retry_interval,
+        "webhook_retry_interval",
+        low=0,
+        high=MAX_SECONDS,
+        low_open=True,
+        unit=" of seconds",
+    )
+    _number(
+        options.webhook_retry_limit,
+        "webhook_retry_limit",
+        low=1,
+        high=MAX_RETRY_LIMIT,
+        integer=True,
+        unit=" of attempts",
+    )
     token = options.api_token
     if not isinstance(token, str) or not re.fullmatch(r"[\x21-\x7e]+", token):
         # never quote it: it is a token
@@ -187,6 +206,37 @@ def check_host(host: Any) -> str:
             f"or localhost), got {shown}: the sandbox serves on loopback only."
         )
     return host
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_url_problem(url: Any) -> str | None:
+    """Why ``url`` may not be a webhook target of the sandbox, or None: the sandbox sends deliveries only to
+    http(s) URLs on loopback (127.0.0.1 or another 127.x.y.z, ::1, localhost), never to another machine."""
+    rule = (
+        "the lxkit sandbox delivers webhooks to loopback only: use an http(s) URL on 127.0.0.1, [::1] or "
+        "localhost (e.g. a receiver your test starts)"
+    )
+    if not isinstance(url, str) or not url:
+        return f"targetUrl must be a URL text; {rule}."
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return f"targetUrl is not a valid URL; {rule}."
+    if parts.scheme not in ("http", "https") or not host:
+        return f"targetUrl must be an http or https URL with a host; {rule}."
+    if not _is_loopback(host):
+        return f"targetUrl's host {host[:100]!r} is not loopback; {rule}."
+    return None
 
 
 def check_port(port: Any) -> int:

@@ -2,11 +2,14 @@
 
 A run is predicted with :func:`kit.integration.predict.predict` over the sandbox store (what ``kit.preview``
 computes) and its plan applied to the store: a test run changes nothing, a real run changes what GraphQL
-returns afterwards; both land in the run history and the sync log.
+returns afterwards; both land in the run history and the sync log. A run emits the webhook events
+``INTEGRATION_RUN_STARTED|FINISHED|ABORTED`` (:func:`kit.sandbox.webhooks.emit`, payload as reference §7.3), and
+a real run's ``inboundMetrics`` points go to the sandbox's Metrics API store.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kit.errors import LxkitError
 from kit.integration.inputs import load_config, load_ldif
 from kit.integration.predict import predict
+from kit.sandbox import webhooks
 from kit.sandbox.api import find_run
 from kit.sandbox.apply import apply_plan
 from kit.sandbox.errors import ApiError
@@ -35,6 +39,8 @@ __all__ = [
     "stop_run",
     "upsert_configuration",
 ]
+
+log = logging.getLogger("kit.sandbox")
 
 IDENTITY = ("connectorType", "connectorId", "connectorVersion", "processingDirection", "processingMode")
 ACTIVE = ("CREATED", "PENDING", "IN_PROGRESS")
@@ -195,6 +201,8 @@ def _execute(sandbox: Sandbox, run: Run) -> None:
         _finish(sandbox, run, "STOPPED")
         return
     _status(run, "IN_PROGRESS")
+    run["_started"] = time.monotonic()
+    _emit(sandbox, run, "INTEGRATION_RUN_STARTED")
     try:
         ldif = load_ldif(run["_ldif"]).data
         configs = [load_config(c).data for c in _configs(sandbox, run)]
@@ -206,6 +214,8 @@ def _execute(sandbox: Sandbox, run: Run) -> None:
             if not run["test"]:  # the plan ends with the deletions that are not cancelled
                 applied = apply_plan(sandbox.store, prediction.plan)
                 sandbox.metric_points.extend(applied.metrics)
+                for point in applied.metrics:
+                    sandbox.metrics.put_iapi(point.measurement, point.time, point.fields, point.tags)
     except LxkitError as exc:
         run["warnings"] = [
             {
@@ -248,7 +258,8 @@ def _configs(sandbox: Sandbox, run: Run) -> list[Any]:
 
 
 def _finish(sandbox: Sandbox, run: Run, status: str) -> None:
-    _status(run, status)
+    """End ``run``: its sync log entry and items, its webhook event, and last its status (a client that sees
+    the final status finds the sync log written and the event's deliveries queued)."""
     errors = sum(1 for w in run["warnings"] if w["status"] == "ERROR")
     warnings = len(run["warnings"]) - errors
     started = run["stats"]["statusChanges"][0]["timestamp"]
@@ -286,3 +297,37 @@ def _finish(sandbox: Sandbox, run: Run, status: str) -> None:
         }
         for w in run["warnings"]
     ]
+    _emit(sandbox, run, "INTEGRATION_RUN_ABORTED" if status == "STOPPED" else "INTEGRATION_RUN_FINISHED")
+    _status(run, status)
+
+
+def run_event_payload(run: Run, event_type: str) -> dict[str, Any]:
+    """The webhook payload of ``event_type`` for ``run`` (reference §7.3: an Integration API run's keys)."""
+    errors = sum(1 for w in run["warnings"] if w["status"] == "ERROR")
+    started = run.get("_started")
+    return {
+        "type": "INTEGRATION-API",
+        "scope": str(run.get("processingMode") or "partial").upper(),
+        "version": run.get("connectorVersion") or "",
+        "duration": 0.0 if started is None or event_type.endswith("STARTED") else time.monotonic() - started,
+        "progress": {"STARTED": "RUNNING", "ABORTED": "ABORTED"}.get(
+            event_type.rsplit("_", 1)[1], "FINISHED"
+        ),
+        "direction": str(run.get("processingDirection") or "").upper(),
+        "errorCount": errors,
+        "connectorId": run.get("connectorId"),
+        "warningCount": len(run["warnings"]) - errors,
+        "connectorType": run.get("connectorType"),
+        "integratedTool": "",
+        "processedCount": run["progress"]["processedContentCount"],
+        "synchronizationId": run["synclogId"],
+    }
+
+
+def _emit(sandbox: Sandbox, run: Run, event_type: str) -> None:
+    """Emit a run event; a failure to emit is logged, never raised into the run."""
+    try:
+        webhooks.emit(sandbox, event_type, run_event_payload(run, event_type))
+    except Exception as exc:
+        log.error("lxkit sandbox: emitting %s failed: %s", event_type, type(exc).__name__)
+        log.debug("lxkit sandbox: traceback", exc_info=True)

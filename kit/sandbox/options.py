@@ -40,6 +40,8 @@ class SandboxOptions:
     read_timeout: float = 10.0
     between_pages: Callable[..., None] | None = None  # tests: called per PageServed (see graphql_api)
     as_of: date | None = None
+    webhook_retry_interval: float = 50.0  # seconds between attempts of a failed webhook delivery (LeanIX: 50)
+    webhook_retry_limit: int = 10  # attempts of one webhook delivery before it is recorded FAILED
 
     def __post_init__(self) -> None:
         check_options(self)

@@ -1,7 +1,7 @@
 """The sandbox: a local, LeanIX-compatible HTTP server over a generated demo workspace.
 
 It serves MTM's token endpoint, Pathfinder GraphQL, the Integration API's read endpoints and the sync log,
-with per-server fault injection and LeanIX's rate limit. Loopback only. Start it in-process
+the Webhooks API (with PUSH deliveries of run events to loopback targets) and the Metrics API v2, with per-server fault injection and LeanIX's rate limit. Loopback only. Start it in-process
 (``Sandbox().start()``) or from the shell (``lxkit sandbox serve --port 8765``).
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from kit.integration.plan import MetricPoint
-from kit.sandbox import api, integration_runs
+from kit.sandbox import api, integration_runs, metrics, webhooks
 from kit.sandbox.demo import generate_workspace
 from kit.sandbox.errors import ApiError, SandboxError
 from kit.sandbox.faults import Fault, FaultInjector, Faults, RateLimiter
@@ -49,6 +49,7 @@ from kit.sandbox.options import SANDBOX_TOKEN, SandboxOptions
 from kit.sandbox.runs import generate_runs
 from kit.sandbox.store import Store
 from kit.sandbox.tokens import TokenIssuer, TokenRejected
+from kit.sandbox.webhook_deliveries import Deliveries
 
 __all__ = ["SANDBOX_TOKEN", "RequestRecord", "Sandbox", "SandboxError", "SandboxOptions"]
 
@@ -56,6 +57,8 @@ log = logging.getLogger("kit.sandbox")
 
 IAPI = "/services/integration-api/v1"
 SYNCLOG = "/services/synclog/v1"
+WEBHOOKS = "/services/webhooks/v1"
+METRICS = "/services/metrics/v2"
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,15 @@ class Sandbox:
         )
         gc.freeze()  # the generated workspace lives as long as the server: keep it out of GC passes
         self.lock = threading.RLock()  # runs write the store while GraphQL reads it
-        self.metric_points: list[MetricPoint] = []
+        self.metric_points: list[MetricPoint] = []  # every inboundMetrics point of real runs, as planned
+        self.metrics = metrics.MetricsStore()
+        self.webhooks = webhooks.Subscriptions(
+            self.store.workspace_id,
+            Deliveries(
+                lambda: (self.options.webhook_retry_interval, self.options.webhook_retry_limit),
+                lambda: [self.options.api_token],
+            ),
+        )
         self.injector = FaultInjector(self.options.starting_faults())
         self.limiter = RateLimiter(self.options.rate_limit)
         self.log: deque[RequestRecord] = deque(maxlen=100_000)
@@ -157,7 +168,13 @@ class Sandbox:
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
 
+    def deliveries_settled(self, timeout: float = 10.0) -> bool:
+        """Wait up to ``timeout`` seconds until no webhook delivery is pending; True if none is (for tests:
+        deliveries run in the background, retried every ``options.webhook_retry_interval`` seconds)."""
+        return self.webhooks.deliveries.settled(timeout)
+
     def stop(self) -> None:
+        self.webhooks.deliveries.stop()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread = None
@@ -559,6 +576,30 @@ def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern[str], bool, Route]]:
         ("GET", f"{SYNCLOG}/synchronizations/(?P<sync_id>[^/]+)", True, api.synchronization),
         ("GET", f"{SYNCLOG}/synchronizations/(?P<sync_id>[^/]+)/syncItems", True, api.sync_items),
         ("GET", f"{SYNCLOG}/syncItems", True, api.sync_items),
+        ("GET", f"{WEBHOOKS}/subscriptions", True, webhooks.list_subscriptions),
+        ("POST", f"{WEBHOOKS}/subscriptions", True, webhooks.create_subscription),
+        ("GET", f"{WEBHOOKS}/subscriptions/(?P<subscription_id>[^/]+)", True, webhooks.get_subscription),
+        ("PUT", f"{WEBHOOKS}/subscriptions/(?P<subscription_id>[^/]+)", True, webhooks.update_subscription),
+        (
+            "DELETE",
+            f"{WEBHOOKS}/subscriptions/(?P<subscription_id>[^/]+)",
+            True,
+            webhooks.delete_subscription,
+        ),
+        (
+            "GET",
+            f"{WEBHOOKS}/subscriptions/(?P<subscription_id>[^/]+)/deliveries",
+            True,
+            webhooks.subscription_deliveries,
+        ),
+        ("GET", f"{WEBHOOKS}/eventTags", True, webhooks.event_tags),
+        ("GET", f"{METRICS}/schemas", True, metrics.list_schemas),
+        ("POST", f"{METRICS}/schemas", True, metrics.create_schema),
+        ("GET", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)", True, metrics.get_schema),
+        ("DELETE", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)", True, metrics.delete_schema),
+        ("GET", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)/points", True, metrics.list_points),
+        ("POST", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)/points", True, metrics.write_point),
+        ("DELETE", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)/points", True, metrics.delete_points),
     ]
     return [
         (method, re.compile(pattern), auth, partial(handler, sandbox))

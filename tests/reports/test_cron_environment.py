@@ -138,10 +138,9 @@ def test_a_dotenv_beside_the_notebook_is_found_from_the_root_folder(tmp_path, ow
     assert own_sandbox.url in (folder / "explore.ipynb").read_text()
 
 
-def failing_connectors_by_hand(days: int, max_failure_rate: float, in_a_row: int) -> set[str]:
-    """The demo's sync log (2,000 fact sheets, seed 7, as the embedded sandbox serves it), read as raw JSON
-    and counted here: connectors failing more than ``max_failure_rate`` of their runs in the last ``days``
-    UTC days, or whose newest ``in_a_row`` runs all failed."""
+def demo_synclog() -> list[dict]:
+    """The demo's sync log as raw JSON rows (2,000 fact sheets, seed 7, as the embedded sandbox serves it),
+    paged with plain requests: what the hand counts below read."""
     with Sandbox(SandboxOptions(size=2000, seed=7)) as sandbox:
         session = requests.Session()
         token = session.post(
@@ -162,6 +161,14 @@ def failing_connectors_by_hand(days: int, max_failure_rate: float, in_a_row: int
             if len(answer["data"]) < 100:
                 break
             page += 1
+    return rows
+
+
+def failing_connectors_by_hand(days: int, max_failure_rate: float, in_a_row: int) -> set[str]:
+    """The demo's sync log (2,000 fact sheets, seed 7, as the embedded sandbox serves it), read as raw JSON
+    and counted here: connectors failing more than ``max_failure_rate`` of their runs in the last ``days``
+    UTC days, or whose newest ``in_a_row`` runs all failed."""
+    rows = demo_synclog()
     start = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1)
     recent = [r for r in rows if dt.date.fromisoformat(r["createdAt"][:10]) >= start]
     runs, errors = (

@@ -73,9 +73,11 @@ def test_metrics_report_declares_what_its_parameters_cell_says():
         "movers": ("int", "10"),
         "keep_daily": ("int", "0"),
         "keep_monthly": ("int", "24"),
+        "publish": ("str", '""'),
+        "publish_dry_run": ("bool", "True"),
     }
     assert list(declared) == ["history", "take_snapshot", "demo_months", "kpi_modules", "kpis", "tag_groups",
-                              "movers", "keep_daily", "keep_monthly"]  # fmt: skip
+                              "movers", "keep_daily", "keep_monthly", "publish", "publish_dry_run"]  # fmt: skip
     assert declared["movers"]["help"] == "how many of the biggest month-on-month movers to show"
     assert declared["kpis"]["help"] == "KPI names to report; empty: the whole catalogue"
 

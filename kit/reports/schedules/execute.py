@@ -15,7 +15,11 @@ The order, and why:
    retried after ``backoff_seconds * 2**(k-1)`` seconds (at most an hour); a refusal before the kernel
    (:class:`ReportError`, ``ConfigError``, a missing notebook) is not, since it would be refused again.
    Every attempt keeps its run folder and gets a ``schedule.json`` saying which attempt it was.
-5. Retention, then ``<out>/index.html``, then the final state (status, exit code, attempts, run folder).
+5. Notifications (docs/alerts.md §4): once, for the last attempt's record, to the schedule's ``notify``
+   targets; their records go into that run's ``run.json`` (``notifications``). A run refused before any
+   attempt has no run folder: its message still goes out (status failed, the refusal as the error) and the
+   records go into ``state.json``. Delivery never changes the outcome.
+6. Retention, then ``<out>/index.html``, then the final state (status, exit code, attempts, run folder).
 
 The runner and the sleep are parameters so tests can count attempts without kernels or waiting.
 """
@@ -108,6 +112,59 @@ def _refused(name: str, started: datetime, message: str, echo: Echo) -> Outcome:
     return Outcome(name, "refused", 1, started, message="refused, nothing ran")
 
 
+def _report_notifications(schedule: Schedule, results: list[dict[str, Any]], warn: Echo) -> None:
+    for result in results:
+        if result["status"] == "failed":
+            warn(
+                f"{schedule.name}: notification to {result['channel']} {result['target']} failed: {result['error']}"
+            )
+
+
+def _notify_record(record: Any, schedule: Schedule, warn: Echo) -> None:
+    """The message about the final attempt, its records added to that run's ``run.json``; never raises."""
+    if not schedule.notify:
+        return
+    from kit.reports.notify import notify_run
+
+    try:
+        results = notify_run(
+            record,
+            schedule.notify,
+            schedule=schedule.name,
+            report_url=schedule.notify_base_url,
+            report_root=schedule.out,
+            alert_on=schedule.alert_on,
+        )
+    except Exception as exc:  # noqa: BLE001 - the run's outcome stands whatever happens here
+        warn(f"{schedule.name}: notifications not sent: {type(exc).__name__}: {exc}")
+        return
+    _report_notifications(schedule, results, warn)
+
+
+def _notify_refusal(schedule: Schedule, started: datetime, message: str, warn: Echo) -> list[dict[str, Any]]:
+    """A refused run has no record: send one made of the refusal (status failed); the delivery records."""
+    if not schedule.notify:
+        return []
+    from kit.reports.notify import notify
+
+    record = {
+        "notebook": schedule.notebook.stem,
+        "status": "failed",
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "workspace": schedule.workspace,
+        "error": {"ename": "Refused", "evalue": f"refused, nothing ran: {message}"},
+        "alerts": [],
+    }
+    try:
+        results = notify(record, schedule.notify, schedule=schedule.name, alert_on=schedule.alert_on)
+    except Exception as exc:  # noqa: BLE001 - as above
+        warn(f"{schedule.name}: notifications not sent: {type(exc).__name__}: {exc}")
+        return []
+    _report_notifications(schedule, results, warn)
+    return results
+
+
 def run_schedule(
     file: ScheduleFile,
     schedule: Schedule,
@@ -147,7 +204,9 @@ def run_schedule(
             echo(f"{schedule.name}: workspace {check_workspace(file, schedule)}")
         except LxkitError as exc:
             outcome = _refused(schedule.name, started, str(exc), warn)
-            update_state(file.state_folder, schedule.name, _final(outcome, slot, error=str(exc)))
+            final = _final(outcome, slot, error=str(exc))
+            sent = _notify_refusal(schedule, started, str(exc), warn)
+            update_state(file.state_folder, schedule.name, {**final, "notifications": sent or None})
             return outcome
         update_state(
             file.state_folder,
@@ -192,7 +251,9 @@ def run_schedule(
         except LxkitError as exc:  # refused before a kernel started: the same refusal would come again
             outcome = Outcome(schedule.name, "refused", 1, started, attempt, message=f"refused: {exc}")
             warn(f"{schedule.name}: {exc}")
-            update_state(file.state_folder, schedule.name, _final(outcome, slot, error=str(exc)))
+            final = _final(outcome, slot, error=str(exc))
+            sent = _notify_refusal(schedule, started, str(exc), warn)
+            update_state(file.state_folder, schedule.name, {**final, "notifications": sent or None})
             return outcome
         except BaseException as exc:
             outcome = Outcome(schedule.name, "failed", 1, started, attempt, message=repr(exc))
@@ -201,6 +262,7 @@ def run_schedule(
         code = int(record.exit_code(schedule.alert_on))
         status = {0: "succeeded", 2: "alerts"}.get(code, "failed")
         outcome = Outcome(schedule.name, status, code, started, attempt, Path(record.directory))
+        _notify_record(record, schedule, warn)
         _tidy(file, schedule, warn)
         update_state(file.state_folder, schedule.name, _final(outcome, slot, error=error or None))
         return outcome
@@ -231,4 +293,5 @@ def _final(outcome: Outcome, slot: datetime, error: str | None) -> dict[str, Any
         "run_folder": str(outcome.folder) if outcome.folder is not None else None,
         "error": error,
         "pid": None,
+        "notifications": None,  # a refused run's delivery records (a run's are in its run.json)
     }

@@ -20,6 +20,15 @@ Choices made here (the contract leaves them open):
 * ``notebook``: a value ending in ``.ipynb`` or holding a ``/`` is a path (relative to the file's folder);
   anything else is the name of a notebook shipped with lxkit.
 * Parameters are checked without a token (the runner checks again with the workspace's token).
+* ``notify`` (docs/alerts.md §4): a list of targets, each checked here (a URL's scheme and host, an e-mail
+  entry's keys); a schedule's own list replaces the defaults' (``notify: []`` for none). ``notify_base_url``
+  (defaults or a schedule): the URL under which the schedule's ``out`` folder is served, so messages link
+  the HTML report.
+* ``publish: {via: metrics-api | integration-api, dry_run: true}`` (docs/alerts.md §5) sets the notebook's
+  parameters ``publish`` and ``publish_dry_run`` (``dry_run`` defaults to true). A schedule whose notebook
+  declares no ``publish`` (or no ``publish_dry_run``) parameter is refused; ``publish`` in ``defaults``
+  applies only to the schedules whose notebook declares both, so it can sit beside run_health schedules.
+  Setting ``publish`` or ``publish_dry_run`` in ``parameters`` as well is refused (one place says it).
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import yaml
 
 from kit.errors import LxkitError
+from kit.reports.notify.targets import NotifyError, Target, parse_entry
 from kit.reports.parameters import MAX_FILE_BYTES, _ParametersLoader, shown_path
 from kit.reports.schedules.errors import ScheduleError
 
@@ -72,7 +82,17 @@ _WORKSPACE_HINT = (
 )
 
 TOP_KEYS = ("defaults", "schedules")
-DEFAULT_KEYS = ("out", "timezone", "workspace", "retention", "retries", "alert_on")
+DEFAULT_KEYS = (
+    "out",
+    "timezone",
+    "workspace",
+    "retention",
+    "retries",
+    "alert_on",
+    "notify",
+    "notify_base_url",
+    "publish",
+)
 SCHEDULE_KEYS = (
     "name",
     "notebook",
@@ -84,7 +104,12 @@ SCHEDULE_KEYS = (
     "retention",
     "retries",
     "alert_on",
+    "notify",
+    "notify_base_url",
+    "publish",
 )
+PUBLISH_KEYS = ("via", "dry_run")
+PUBLISH_VIA = ("metrics-api", "integration-api")
 RETENTION_KEYS = ("keep_runs", "keep_days")
 RETRIES_KEYS = ("attempts", "backoff_seconds")
 
@@ -121,6 +146,9 @@ class Schedule:
     retention: Retention = Retention()
     retries: Retries = Retries()
     alert_on: tuple[str, ...] | None = None  # None: every kind
+    notify: tuple[Target, ...] = ()
+    notify_base_url: str | None = None
+    publish: dict[str, Any] | None = None  # {"via", "dry_run"} as set (already in parameters)
     line: int = 0  # where the entry starts in the file (1-based)
 
     @property
@@ -345,6 +373,59 @@ def _alert_on(value: Any) -> tuple[str, ...] | None:
     return tuple(value)
 
 
+def _base_url(value: Any) -> str:
+    from urllib.parse import urlsplit
+
+    text = _text(value, "the http(s) URL under which the reports folder is served")
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _Invalid(
+            f"{text!r} is not an http(s) URL; give the URL under which the schedule's out folder is served, "
+            "such as https://reports.example.com/lxkit"
+        )
+    return text.strip()
+
+
+def _notify(checker: _Checker, value: Any, path: Path_) -> tuple[Target, ...] | None:
+    """The checked targets of a ``notify`` list (None when one is refused; its problem is recorded)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        checker.fail(
+            path,
+            "must be a list of targets, such as [{slack_env: LXKIT_SLACK_URL}, {email: {host: smtp.example.com, "
+            f"to: [ops@example.com]}}] (docs/alerts.md §4), not {value!r}",
+        )
+        return None
+    targets: list[Target] = []
+    refused = False
+    for index, entry in enumerate(value):
+        try:
+            targets.append(parse_entry(entry))
+        except NotifyError as exc:
+            checker.fail((*path, index, *exc.path), str(exc))
+            refused = True
+    return None if refused else tuple(targets)
+
+
+def _publish(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _Invalid(
+            f"must be a mapping such as {{via: metrics-api, dry_run: false}} (null: no publishing), not {value!r}"
+        )
+    unknown = [key for key in value if key not in PUBLISH_KEYS]
+    if unknown:
+        raise _Invalid(f"unknown key {unknown[0]!r} in publish; the keys are: {', '.join(PUBLISH_KEYS)}")
+    if value.get("via") not in PUBLISH_VIA:
+        raise _Invalid(f"via must be one of {', '.join(PUBLISH_VIA)}, not {value.get('via')!r}")
+    dry_run = value.get("dry_run", True)
+    if not isinstance(dry_run, bool):
+        raise _Invalid(f"dry_run must be true (show what would be written) or false, not {dry_run!r}")
+    return {"via": value["via"], "dry_run": dry_run}
+
+
 def _sub_mapping(
     checker: _Checker,
     value: Any,
@@ -374,6 +455,8 @@ _PLAIN_RULES: dict[str, Callable[[Any], Any]] = {
     "workspace": _workspace,
     "alert_on": _alert_on,
     "out": lambda v: _text(v, "a folder path"),
+    "notify_base_url": _base_url,
+    "publish": _publish,
 }
 
 
@@ -391,6 +474,10 @@ def _section(checker: _Checker, mapping: dict[str, Any], path: Path_) -> dict[st
     ):
         if key in mapping:
             found[key] = _sub_mapping(checker, mapping[key], (*path, key), allowed, rules)
+    if "notify" in mapping:
+        targets = _notify(checker, mapping["notify"], (*path, "notify"))
+        if targets is not None:
+            found["notify"] = targets
     return found
 
 
@@ -442,6 +529,49 @@ def _parameters(checker: _Checker, value: Any, notebook: Any, path: Path_) -> di
     return checked
 
 
+def _with_publish(
+    checker: _Checker,
+    parameters: dict[str, Any],
+    notebook: Path,
+    publish: dict[str, Any],
+    path: Path_,
+    from_defaults: bool,
+) -> dict[str, Any]:
+    """``parameters`` with ``publish``/``publish_dry_run`` set from ``publish`` (see the module docstring)."""
+    from kit.reports.notebooks import notebook_parameters
+
+    declared = notebook_parameters(notebook)
+    missing = [name for name in ("publish", "publish_dry_run") if name not in declared]
+    if missing and from_defaults and "publish" not in declared:
+        return parameters  # defaults.publish is for the notebooks that can publish
+    if missing:
+        where = f"{shown_path(notebook)} (its parameters: {', '.join(declared) or 'none'})"
+        checker.fail(
+            path,
+            f"the notebook declares no {' and no '.join(missing)} parameter, so it cannot publish: {where}. "
+            "Remove publish here, or use a notebook that publishes (metrics_report)",
+        )
+        return parameters
+    given = [name for name in ("publish", "publish_dry_run") if name in parameters]
+    if given:
+        checker.fail(
+            path,
+            f"parameters sets {' and '.join(given)} as well; say it once: publish: {{via, dry_run}} or the "
+            "parameters, not both",
+        )
+        return parameters
+    merged = dict(parameters)
+    for name, value in (("publish", publish["via"]), ("publish_dry_run", publish["dry_run"])):
+
+        def one(v: Any, n: str = name) -> Any:
+            return _parameter(notebook, n, v)
+
+        checked = checker.check(path, one, value)
+        if checked is not _BAD:
+            merged[name] = checked
+    return merged
+
+
 def _schedule(
     checker: _Checker, entry: Any, index: int, defaults: dict[str, Any], folder: Path
 ) -> Schedule | None:
@@ -471,9 +601,14 @@ def _schedule(
     cron: Any = checker.check((*path, "cron"), _cron, entry["cron"]) if "cron" in entry else _BAD
     own = _section(checker, entry, path)
     parameters = _parameters(checker, entry.get("parameters"), notebook, (*path, "parameters"))
+    merged = {**defaults, **own}
+    publish = merged.get("publish")
+    if publish and notebook is not _BAD and len(checker.problems) == problems:
+        from_defaults = "publish" not in own
+        where = ("defaults", "publish") if from_defaults else (*path, "publish")
+        parameters = _with_publish(checker, parameters, notebook, publish, where, from_defaults)
     if len(checker.problems) > problems:
         return None
-    merged = {**defaults, **own}
     out = Path(os.path.normpath(folder / Path(merged.get("out", "reports")).expanduser()))
     node = checker._mark(path, at_key=False)
     return Schedule(
@@ -487,6 +622,9 @@ def _schedule(
         retention=Retention(**{**defaults.get("retention", {}), **own.get("retention", {})}),
         retries=Retries(**{**defaults.get("retries", {}), **own.get("retries", {})}),
         alert_on=merged.get("alert_on"),
+        notify=merged.get("notify", ()),
+        notify_base_url=merged.get("notify_base_url"),
+        publish=publish if publish and "publish" in parameters else None,
         line=node.line + 1 if node is not None else 0,
     )
 
