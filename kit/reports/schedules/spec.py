@@ -362,6 +362,10 @@ def _count(value: Any, minimum: int, what: str) -> int:
     return value
 
 
+#: the alert kinds lxkit itself writes (health.alert_records, KPI threshold breaches); a notebook may add others
+KNOWN_ALERT_KINDS = ("connector", "kpi")
+
+
 def _alert_on(value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -370,6 +374,13 @@ def _alert_on(value: Any) -> tuple[str, ...] | None:
             f"must be a list of alert kinds such as [connector, kpi] ([] for none; leave it out for every "
             f"kind), not {value!r}"
         )
+    for kind in value:  # a typo would silently mean "never alert": refuse near misses of the known kinds
+        close = difflib.get_close_matches(kind, KNOWN_ALERT_KINDS, n=1, cutoff=0.6)
+        if close and kind not in KNOWN_ALERT_KINDS:
+            raise _Invalid(
+                f"{kind!r} is not an alert kind lxkit writes; did you mean {close[0]!r}? (the kinds are "
+                f"{', '.join(KNOWN_ALERT_KINDS)}, or one your own notebook writes with kit.alerts.write_alerts)"
+            )
     return tuple(value)
 
 

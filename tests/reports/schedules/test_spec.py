@@ -234,3 +234,40 @@ def test_unknown_schedule_name_lists_the_names_and_a_close_one(quiet_env):
     assert str(unknown.value) == (
         f"{path} has no schedule 'weekly-heath' (its schedules: weekly-health, daily). Did you mean 'weekly-health'?"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("connectors", "connector"), ("kpis", "kpi"), ("Connector", "connector")]
+)
+def test_a_near_miss_of_an_alert_kind_is_refused(quiet_env, written, meant):
+    message = refusal(
+        quiet_env,
+        f"""
+        schedules:
+          - name: weekly-health
+            notebook: run_health
+            cron: "0 6 * * 1"
+            workspace: sandbox
+            alert_on: [{written}]
+        """,
+    )
+    assert (
+        f"schedules[0].alert_on: {written!r} is not an alert kind lxkit writes; did you mean {meant!r}?"
+        in (message)
+    )
+
+
+def test_an_alert_kind_of_ones_own_is_kept(quiet_env):
+    path = write_schedules(
+        quiet_env,
+        """
+        schedules:
+          - name: weekly-health
+            notebook: run_health
+            cron: "0 6 * * 1"
+            workspace: sandbox
+            alert_on: [connector, licence_expiry]
+        """,
+    )
+    (health,) = load_schedules(path).schedules
+    assert health.alert_on == ("connector", "licence_expiry")
