@@ -57,6 +57,7 @@ except ImportError:  # pragma: no cover - depends on the installed graphql-core
 from kit.errors import LxkitError
 from kit.integration.facets import FacetError, compile_filter, sort_records
 from kit.leanix.metamodel import BASE_FIELD_NAMES, MetaModel
+from kit.sandbox import mutations
 from kit.sandbox.schema import build_sdl
 from kit.sandbox.store import Store
 
@@ -456,6 +457,7 @@ class _Compiled:
         query.fields["allTagGroups"].resolve = _list_resolver("tag_groups")
         query.fields["allSubscriptionRoles"].resolve = _list_resolver("subscription_roles")
         _object_type(self.schema, "TagGroup").fields["tags"].resolve = _resolve_group_tags
+        mutations.attach(self.schema)
         for type_name, field_name in denied:
             message = f"No permission: fact_sheet_fields:read:{type_name.lower()}:{field_name}"
             _object_type(self.schema, type_name).fields[field_name].resolve = _denied_resolver(message)
@@ -529,6 +531,8 @@ class PathfinderGraphQL:
             document, errors = self._compiled.document(query)
             if document is None:
                 return {"data": None, "errors": [e.formatted for e in errors]}
+            if mutations.is_mutation(document, operation_name):
+                return mutations.execute_mutation(self, document, variables, operation_name)
             context = _Context(self)
             result = execute_sync(
                 self.schema,

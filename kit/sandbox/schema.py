@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kit.leanix.metamodel import FieldDef, FieldKind, MetaModel, RelationDef
+from kit.sandbox.mutation_schema import mutation_sdl
 from kit.sandbox.store import SUBSCRIPTION_TYPES
 
 __all__ = ["build_sdl", "relation_type_name"]
@@ -37,7 +38,7 @@ _BASE_FIELDS = """
   subscriptions: SubscriptionConnection"""
 
 _FIXED_SDL = """
-schema { query: Query }
+schema { query: Query mutation: Mutation }
 
 scalar Long
 scalar Date
@@ -184,4 +185,4 @@ def build_sdl(metamodel: MetaModel) -> str:
         parts.append(f"type {tdef.name} implements BaseFactSheet {{{_BASE_FIELDS}\n{own}\n{conns}\n}}\n")
         parts.extend(_relation_sdl(tdef.name, c, r, enums) for c, r in rels.items())
     fixed = _FIXED_SDL % {"base_fields": _BASE_FIELDS, "subscription_types": " ".join(SUBSCRIPTION_TYPES)}
-    return "\n".join([fixed, *enums, *parts])
+    return "\n".join([fixed, *enums, *parts, mutation_sdl(metamodel)])

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from kit.integration.plan import MetricPoint
-from kit.sandbox import api, integration_runs, metrics, webhooks
+from kit.sandbox import api, integration_runs, metrics, rest, webhooks
 from kit.sandbox.demo import generate_workspace
 from kit.sandbox.errors import ApiError, SandboxError
 from kit.sandbox.faults import Fault, FaultInjector, Faults, RateLimiter
@@ -600,6 +600,7 @@ def _routes(sandbox: Sandbox) -> list[tuple[str, re.Pattern[str], bool, Route]]:
         ("GET", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)/points", True, metrics.list_points),
         ("POST", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)/points", True, metrics.write_point),
         ("DELETE", f"{METRICS}/schemas/(?P<schema_uuid>[^/]+)/points", True, metrics.delete_points),
+        *rest.ROUTES,
     ]
     return [
         (method, re.compile(pattern), auth, partial(handler, sandbox))
