@@ -116,6 +116,8 @@ def _serve(args: argparse.Namespace) -> int:
             token_lifetime=args.token_lifetime,
             fault_rate=args.fault_rate,
             faults=Faults(latency=args.latency),
+            webhook_retry_interval=args.webhook_retry_interval,
+            webhook_retry_limit=args.webhook_retry_limit,
         )
     except SandboxError as exc:
         print(f"lxkit: {exc}", file=sys.stderr)
@@ -288,6 +290,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0..1)")
     serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer (0..600)")
+    serve.add_argument(
+        "--webhook-retry-interval",
+        type=float,
+        default=50.0,
+        metavar="SECONDS",
+        help="wait between attempts of a failed webhook delivery (LeanIX: 50)",
+    )
+    serve.add_argument(
+        "--webhook-retry-limit",
+        type=int,
+        default=10,
+        metavar="N",
+        help="attempts of one webhook delivery before it is recorded FAILED (LeanIX: 10)",
+    )
     serve.set_defaults(func=_serve)
 
     snapshot = commands.add_parser("snapshot", help="save the configured workspace as a snapshot")

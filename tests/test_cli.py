@@ -236,3 +236,11 @@ def test_sandbox_serve_refuses_a_day_outside_the_demo_history():
         assert done.returncode == 2, (bad, done.stderr)
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and "--as-of" in lines[0] and "2016-01-01 to 2026-11-01" in lines[0], lines
+
+
+def test_sandbox_serve_refuses_webhook_retry_settings_out_of_range():
+    for flag, bad in (("--webhook-retry-limit", "0"), ("--webhook-retry-interval", "-1")):
+        done = run_cli("sandbox", "serve", flag, bad, "--port", "0", timeout=60)
+        assert done.returncode == 2, (flag, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and flag in lines[0] and f"got {bad}" in lines[0], lines

@@ -137,6 +137,7 @@ def check_options(options: SandboxOptions) -> None:
     _number(
         options.webhook_retry_interval,
         "webhook_retry_interval",
+        flag="--webhook-retry-interval",
         low=0,
         high=MAX_SECONDS,
         low_open=True,
@@ -145,6 +146,7 @@ def check_options(options: SandboxOptions) -> None:
     _number(
         options.webhook_retry_limit,
         "webhook_retry_limit",
+        flag="--webhook-retry-limit",
         low=1,
         high=MAX_RETRY_LIMIT,
         integer=True,
