@@ -9,6 +9,10 @@ meta model gets sensible values for fields and relations it has never heard of.
 ``generate_workspace(as_of=day)`` gives the same workspace as it was on an earlier day; when each part
 came about is drawn from a second stream (:mod:`kit.sandbox.demo_history`), so the reference day's draws,
 and the store they give, never change.
+
+What public clients read beyond GraphQL's basics (IT component hierarchies, documents, several roles with
+comments on one subscription) is drawn last, from a third stream (``"{seed}/extras"``): adding it left every
+earlier draw, and so every fact sheet, value and relation id of a seed, as it was.
 """
 
 from __future__ import annotations
@@ -356,6 +360,7 @@ class _Generator:
     def __init__(self, size: int, seed: int, metamodel: MetaModel, as_of: date | None = None) -> None:
         self.size = size
         self.rng = _Rand(seed)
+        self.seed = seed
         self.metamodel = metamodel
         self.store = Store(
             metamodel,
@@ -372,6 +377,7 @@ class _Generator:
         self.vendor_of: dict[str, str] = {}  # ITComponent id -> vendor
         self.stack_of: dict[str, str] = {}  # ITComponent id -> stack name
         self.user_ids: list[str] = []
+        self.subscriptions: list[tuple[str, str, str]] = []  # (fact sheet id, subscription id, type)
         self.roles_by_type: dict[str, list[str]] = {}
         self.tag_plan: list[tuple[list[str], str, float, int, list[str]]] = []
         self.seq = 0
@@ -389,6 +395,7 @@ class _Generator:
         for tdef in self.metamodel.types:
             self._factsheets(tdef, counts[tdef.name])
         self._relations()
+        _Extras(self, _Rand(f"{self.seed}/extras")).run()
         return self.store
 
     def _users_and_roles(self) -> None:
@@ -637,12 +644,14 @@ class _Generator:
             sub_type = rng.weighted(_SUBSCRIPTION_TYPES, _SUBSCRIPTION_CUM)
             roles = self.roles_by_type.get(sub_type, [])
             role_ids = [rng.pick(roles)] if roles and rng.random() < 0.7 else []
+            sub_id = self.uid()
+            self.subscriptions.append((rec["id"], sub_id, sub_type))
             if self.past is None:
                 self.store.subscribe(
-                    rec["id"], user, sub_type, role_ids, id=self.uid(), created_at=rec["createdAt"]
+                    rec["id"], user, sub_type, role_ids, id=sub_id, created_at=rec["createdAt"]
                 )
             else:
-                self.past.subscribe(rec, user, sub_type, role_ids, self.uid())
+                self.past.subscribe(rec, user, sub_type, role_ids, sub_id)
 
     # -- field values ----------------------------------------------------------------------------------------
 
@@ -767,6 +776,122 @@ class _Generator:
             elif f.kind is FieldKind.INTEGER:
                 out.append((f.name, 0.5, lambda: rng.between(1, 1000)))
         return out
+
+
+class _Extras:
+    """The parts drawn after everything else, from their own stream ``rng`` (see the module docstring):
+    IT components under parent IT components of the same vendor, documents (links) on applications and IT
+    components, and a second role plus comments on some subscriptions.
+
+    Draws never depend on ``as_of``: they run over the generator's lists of the reference day (stand-ins before
+    it) and only the writes are skipped for what did not exist yet, so a seed's extras are the same on every day.
+    """
+
+    def __init__(self, gen: _Generator, rng: _Rand) -> None:
+        self.gen, self.rng, self.store = gen, rng, gen.store
+
+    def uid(self) -> str:
+        return uuid4_from_bits(self.rng.getrandbits(128))
+
+    def run(self) -> None:
+        self._itcomponent_hierarchy()
+        self._documents()
+        self._subscription_roles()
+
+    def _itcomponent_hierarchy(self) -> None:
+        """About 15 % of the later IT components get a parent among the first 30 % of the same vendor
+        (``Oracle Database 19c fra-042`` under ``Oracle Database 12c``), so relToParent/relToChild are filled."""
+        mm, gen = self.gen.metamodel, self.gen
+        if not mm.has_type("ITComponent") or "relToParent" not in mm.relations_of("ITComponent"):
+            return
+        components = gen.active["ITComponent"]
+        cut = int(len(components) * 0.3)
+        roots: dict[str, list[dict[str, Any]]] = {}
+        for rec in components[:cut]:
+            roots.setdefault(gen.vendor_of.get(rec["id"], ""), []).append(rec)
+        rng = self.rng
+        for rec in components[cut:]:
+            if rng.random() >= _ITC_CHILD_SHARE:
+                continue
+            candidates = roots.get(gen.vendor_of.get(rec["id"], ""))
+            parent = rng.pick(candidates) if candidates else None
+            rel_id = self.uid()
+            if parent is None:
+                continue
+            if gen.past is None:
+                self.store.add_relation("relToParent", rec["id"], parent["id"], id=rel_id)
+            else:
+                gen.past.relate("relToParent", rec, parent, rel_id, {})
+
+    def _documents(self) -> None:
+        """Links on a share of applications and IT components; a document exists from its fact sheet's
+        creation (so in the past exactly when the fact sheet does), with the fact sheet's createdAt."""
+        rng, store = self.rng, self.store
+        for type_name, share in _DOCUMENT_SHARE.items():
+            for rec in self.gen.active.get(type_name, ()):
+                if rng.random() >= share:
+                    continue
+                picked = rng.some(_DOCUMENTS, rng.between(1, 3))
+                ids = [self.uid() for _ in picked]
+                stored = store.factsheet(rec["id"])
+                if stored is None:
+                    continue
+                slug = "-".join(stored["name"].lower().split())
+                docs = store.documents.setdefault(rec["id"], {})
+                for doc_id, (name, url, kind, description) in zip(ids, picked, strict=True):
+                    docs[name] = {
+                        "id": doc_id,
+                        "name": name,
+                        "url": url.format(slug=slug, key=_initials(stored["name"])[:6] or "APP"),
+                        "description": description,
+                        "origin": "CUSTOM_LINK",
+                        "documentType": kind,
+                        "createdAt": stored["createdAt"],
+                    }
+
+    def _subscription_roles(self) -> None:
+        """A third of the subscriptions get one or two (more) roles of their type, most with a comment, as
+        ``roles { id name comment }`` on a subscription shows them in LeanIX."""
+        rng, store, gen = self.rng, self.store, self.gen
+        for fs_id, sub_id, sub_type in gen.subscriptions:
+            if rng.random() >= _ROLE_SHARE:
+                continue
+            choices = gen.roles_by_type.get(sub_type, [])
+            picked = rng.some(choices, min(rng.between(1, 2), len(choices)))
+            comments = [rng.pick(_ROLE_COMMENTS) if rng.random() < 0.7 else None for _ in picked]
+            rec = store.factsheet(fs_id)
+            sub = None
+            if rec is not None:
+                sub = next((e.node for e in rec["subscriptions"]["edges"] if e.node["id"] == sub_id), None)
+            if sub is None or not picked:
+                continue
+            roles = {r["id"]: dict(r) for r in sub["roles"]}
+            for role_id, comment in zip(picked, comments, strict=True):
+                role = roles.setdefault(role_id, dict(store.subscription_roles[role_id]))
+                role["comment"] = comment
+            sub["roles"] = tuple(roles.values())
+
+
+_ITC_CHILD_SHARE = 0.15
+_DOCUMENT_SHARE = {"Application": 0.35, "ITComponent": 0.15}
+_ROLE_SHARE = 0.33
+# (name, url template, documentType, description)
+_DOCUMENTS = (
+    ("Runbook", "https://wiki.demo-corp.example/runbooks/{slug}", "documentation", "Operations runbook"),
+    ("Architecture Diagram", "https://wiki.demo-corp.example/architecture/{slug}", "diagram", None),
+    ("Jira Project", "https://jira.demo-corp.example/projects/{key}", "jira", "Backlog and incidents"),
+    ("Service Desk", "https://servicedesk.demo-corp.example/services/{slug}", "website", None),
+    ("Contract", "https://contracts.demo-corp.example/{slug}.pdf", "contract", "Current vendor contract"),
+)
+_ROLE_COMMENTS = (
+    "Deputy during parental leave",
+    "Interim until the reorganisation",
+    "Budget owner",
+    "Covers EMEA",
+    "Covers Americas",
+    "Escalation contact for incidents",
+    "Main contact for the vendor",
+)
 
 
 # --- ids, dates and names -----------------------------------------------------------------------------------
