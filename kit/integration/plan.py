@@ -109,6 +109,8 @@ class SubscriptionWrite:
     roles: tuple[str, ...] = ()
     comment: str | None = None
     new_user: bool = False
+    #: role name -> the per-role ``comment`` of a ``subscriptionRoles`` entry (roles without one are absent)
+    role_comments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ from kit.integration.plan import (
     ToDoWrite,
 )
 from kit.integration.predict import Prediction
+from kit.previews.not_evaluated import COLUMNS as NOT_EVALUATED_COLUMNS
+from kit.previews.not_evaluated import not_evaluated
 
 __all__ = ["FRAMES", "PlanFrames", "paused_gc", "same_value"]
 
@@ -45,6 +47,8 @@ FRAMES = (
     "todos",
     "variables",
     "warnings",
+    "infos",
+    "not_evaluated",
     "stats_processors",
     "stats_levels",
     "deletions_frame",
@@ -314,7 +318,8 @@ class PlanFrames:
 
     @_frame_builder
     def subscriptions(self) -> pd.DataFrame:
-        """Subscriptions added or removed: user, type, roles, comment; ``new_user``: the run invites them."""
+        """Subscriptions added or removed: user, type, roles, comment, ``role_comments`` (role -> its own
+        comment); ``new_user``: the run invites them."""
         rows = [
             {
                 **self._origin_dict(w.origin),
@@ -324,11 +329,14 @@ class PlanFrames:
                 "type": w.type,
                 "roles": list(w.roles),
                 "comment": w.comment,
+                "role_comments": dict(w.role_comments),
                 "new_user": w.new_user,
             }
             for w in self._records(SubscriptionWrite)
         ]
-        return self._frame(rows, ["action", "target_id", "user", "type", "roles", "comment", "new_user"])
+        return self._frame(
+            rows, ["action", "target_id", "user", "type", "roles", "comment", "role_comments", "new_user"]
+        )
 
     @_frame_builder
     def documents(self) -> pd.DataFrame:
@@ -412,7 +420,17 @@ class PlanFrames:
     @_frame_builder
     def warnings(self) -> pd.DataFrame:
         """Warning records flattened: processor name and index, content, ``key`` (the update key or field the
-        warning is about, None when it is about no field), message, detail, category, status."""
+        warning is about, None when it is about no field), message, detail, category, status. INFO records
+        (expected misses of ``optional`` processors) are not warnings: they are in :attr:`infos`."""
+        return self._log_frame(info=False)
+
+    @_frame_builder
+    def infos(self) -> pd.DataFrame:
+        """INFO records (status ``INFO``), in the columns of :attr:`warnings`: what ``optional`` processors
+        expected to miss (e.g. a relation whose 'to' fact sheet does not exist)."""
+        return self._log_frame(info=True)
+
+    def _log_frame(self, *, info: bool) -> pd.DataFrame:
         result = self.prediction.result
         keys = result.warning_keys
         rows = [
@@ -427,6 +445,7 @@ class PlanFrames:
                 "status": w["status"],
             }
             for i, w in enumerate(result.warnings)
+            if (w["status"] == "INFO") is info
         ]
         columns = [
             "processor",
@@ -441,9 +460,23 @@ class PlanFrames:
         return typed(pd.DataFrame(rows, columns=columns, dtype=object))
 
     @cached_property
+    def not_evaluated(self) -> pd.DataFrame:
+        """What the evaluation left out, one row per processor part: processor, processor_index, what, path
+        (JSON path in the configuration), why (see :mod:`kit.previews.not_evaluated`)."""
+        rows = not_evaluated(self.prediction.configuration)
+        return typed(pd.DataFrame(rows, columns=NOT_EVALUATED_COLUMNS, dtype=object))
+
+    @cached_property
     def stats_processors(self) -> pd.DataFrame:
-        """``/stats`` processorStatistics, one row per processor."""
-        return pd.DataFrame(self.prediction.stats["processorStatistics"])
+        """``/stats`` processorStatistics, one row per processor, plus the kit's ``warningCount`` (WARNING
+        and ERROR records) and ``infoCount`` (INFO records), kept apart."""
+        frame = pd.DataFrame(self.prediction.stats["processorStatistics"])
+        if frame.empty:
+            return frame
+        counted = {p.index: p.stats for p in self.prediction.result.compiled.processors}
+        frame["warningCount"] = [counted[i].warnings if i in counted else 0 for i in frame["processorIndex"]]
+        frame["infoCount"] = [counted[i].infos if i in counted else 0 for i in frame["processorIndex"]]
+        return frame
 
     @cached_property
     def stats_levels(self) -> pd.DataFrame:

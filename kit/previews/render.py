@@ -63,6 +63,9 @@ def summary_lines(shown: Preview) -> list[str]:
     if shown.output_ldif is not None:
         lines.append(f"Output LDIF: {len(shown.output_ldif.get('content') or []):,} content items")
     lines.append(_warnings_line(shown.warning_records))
+    skipped = shown.not_evaluated
+    for row in skipped.itertuples(index=False):
+        lines.append(f"Not evaluated: {row.what} of {row.processor!r} ({row.path}): {row.why}")
     lines.append(shown.removals.line())
     if shown.deletions is not None:
         lines.extend(f"Deletions: {line}" for line in shown.deletions.summary())
@@ -93,14 +96,17 @@ def _factsheet_lines(shown: Preview, writes: list[object]) -> list[str]:
 
 
 def _warnings_line(records: list[dict[str, object]]) -> str:
+    infos = sum(1 for w in records if w["status"] == "INFO")
+    records = [w for w in records if w["status"] != "INFO"]
+    info_text = f"; infos: {infos:,}" if infos else ""
     if not records:
-        return "Warnings: none"
+        return "Warnings: none" + info_text
     errors = sum(1 for w in records if w["status"] == "ERROR")
     by_category: dict[str, int] = {}
     for w in records:
         by_category[str(w["category"])] = by_category.get(str(w["category"]), 0) + 1
     top = ", ".join(f"{c} {n:,}" for c, n in sorted(by_category.items(), key=lambda kv: -kv[1]))
-    return f"Warnings: {len(records):,} ({errors:,} errors): {top}"
+    return f"Warnings: {len(records):,} ({errors:,} errors): {top}{info_text}"
 
 
 def _summary_html(summary: str) -> str:

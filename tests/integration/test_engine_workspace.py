@@ -317,7 +317,9 @@ def test_optional_relation_processors_do_not_warn_about_missing_ends() -> None:
         "to": {"external": {"id": {"expr": "${data.itc}"}, "type": {"expr": "externalId"}}},
     }
     result = run(relation, items=[item("ghost", itc="db")])
-    assert result.warnings == [] and result.plan.writes == []
+    # not a warning: an informational record (issue 11; reference §6.2)
+    assert [(w["category"], w["status"]) for w in result.warnings] == [("FACT_SHEET_NOT_FOUND", "INFO")]
+    assert result.plan.writes == []
 
 
 def test_tags_existing_new_single_mode_restricted_and_read_only() -> None:

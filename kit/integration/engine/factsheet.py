@@ -8,10 +8,17 @@
   FieldWrite.
 * ``mode: delete`` ⇒ an ``archive`` StatusWrite for the matched fact sheet (no updates evaluated).
 * ``readOnly: true`` ⇒ nothing written; variables (and ``lx``) only.
+* Name candidates: a ``name`` key with several values is a ranked list of candidates. "Every candidate that
+  results in a null (evaluated in the 'values' section) or is already taken by another Fact Sheet will be
+  skipped" (LeanIX docs, Advanced Use Cases for the Integration API, "Best Name for Fact Sheet"). Taken means:
+  another active fact sheet of the same type has that name now (in the workspace, or as this run has written
+  it so far). When every candidate is taken the name is not written (NO_VALUE_FOUND, unless ``optional``), so a
+  fact sheet to be created is not created (MISSING_KEY) — the kit's choice, the documentation is silent.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -20,14 +27,60 @@ from kit.integration.plan import StatusWrite
 
 from .configuration import Compiler
 from .identifiers import IdentifierTemplate
-from .metamodel import FieldModel
+from .metamodel import FieldInfo, FieldModel
 from .processor import Processor
 from .records import field_write
-from .state import record_value
-from .values import evaluate_updates
+from .state import SheetState, record_value
+from .values import UpdateTemplate, coerce_value, evaluate_updates
 from .warnings import Category
 
 __all__ = ["FactSheetProcessor"]
+
+
+#: how the candidates of a ``name`` key are collected: all of them, as evaluated (chosen afterwards)
+_NAME_CANDIDATES = FieldInfo("name", "name", None, None, multi=True)
+
+
+def _candidate_update(update: UpdateTemplate) -> UpdateTemplate:
+    """A copy of a ``name`` update that yields every non-empty candidate (``mode: list``) instead of the
+    first one, so the ones taken by other fact sheets can be skipped."""
+    ranked = copy.copy(update)
+    ranked.mode = "list"
+    ranked.fast = None
+    ranked.static_info = _NAME_CANDIDATES
+    return ranked
+
+
+class NamesInUse:
+    """Names of the active fact sheets of one type: the workspace's, then this run's writes (one index per
+    run, built on first use)."""
+
+    def __init__(self, run: Any, type_name: str) -> None:
+        self.type = type_name
+        self.by_name: dict[str, list[str]] = {}
+        view = run.state.view
+        for record in view.records(type_name) if view is not None else ():
+            if record.get("status") == "ARCHIVED" or record.get("name") in (None, ""):
+                continue
+            self.by_name.setdefault(str(record["name"]), []).append(str(record.get("id")))
+
+    def taken(self, run: Any, name: str, sheet: SheetState | None) -> bool:
+        """Whether another active fact sheet of the type is named ``name`` (``sheet``: the one being named)."""
+        state = run.state
+        own = sheet.id if sheet is not None else None
+        for fs_id in self.by_name.get(name, ()):
+            if fs_id == own:
+                continue
+            other = state.by_id.get(fs_id)
+            if other is not None and (other.status == "ARCHIVED" or other.values.get("name", name) != name):
+                continue  # archived or renamed by this run
+            return True
+        for other in (*state.new.values(), *state.by_id.values()):
+            if other is sheet or other.type != self.type or other.status == "ARCHIVED":
+                continue
+            if other.values.get("name") == name and (own is None or other.id != own):
+                return True
+        return False
 
 
 def _merge(before: Any, added: Any) -> list[Any]:
@@ -53,6 +106,13 @@ class FactSheetProcessor(Processor):
             )
         self.resolve_key = partial(model.lookup, self.fs_type)
         self.updates = self.compile_updates(raw, compiler, path, self.resolve_key)
+        #: ``name`` updates with several values: ranked name candidates (see the module docstring)
+        self.name_candidates: dict[int, UpdateTemplate] = {
+            id(u): _candidate_update(u)
+            for u in self.updates
+            if u.static_key == "name" and len(u.values) > 1 and u.for_each is None and u.op == "replace"
+        }
+        self._names: tuple[Any, NamesInUse] | None = None
         self.delete = str(raw.get("mode") or "").lower() == "delete"
         self.read_only = raw.get("readOnly") is True or str(raw.get("readOnly")).lower() == "true"
         self.may_create = not (self.delete or self.read_only)
@@ -134,6 +194,9 @@ class FactSheetProcessor(Processor):
         updates: list[tuple[str, Any, Any, str]] = []
         add = updates.append
         for update in self.updates:
+            if self.name_candidates and id(update) in self.name_candidates:
+                self._choose_name(run, ctx, content_id, update, sheet, updates)
+                continue
             fast = update.fast
             if fast is not None:
                 try:
@@ -189,3 +252,47 @@ class FactSheetProcessor(Processor):
             self.stats.requests += 1
         if self.variables:
             self.collect_variables(run, ctx, item)
+
+    def _choose_name(
+        self,
+        run: Any,
+        ctx: dict[str, Any],
+        content_id: Any,
+        update: UpdateTemplate,
+        sheet: SheetState | None,
+        updates: list[tuple[str, Any, Any, str]],
+    ) -> None:
+        """Adds the first name candidate that is not null and not taken by another fact sheet."""
+        ranked = self.name_candidates[id(update)]
+        found = evaluate_updates((ranked,), run, self, ctx, content_id, self.resolve_key)
+        if not found:
+            return  # no candidate at all: evaluate_updates reported it (unless optional)
+        names = self._names
+        if names is None or names[0] is not run:
+            names = self._names = (run, NamesInUse(run, self.fs_type))
+        in_use = names[1]
+        info = self.resolve_key("name")
+        for candidate in found[0][2]:
+            value = candidate
+            if isinstance(info, FieldInfo) and info.kind is not None:
+                try:
+                    value = coerce_value(info, candidate)
+                except ValueError as exc:
+                    run.warn(self, content_id, Category.INVALID_VALUE, str(exc), update.path, key="name")
+                    continue
+            if value is None or value == "" or in_use.taken(run, str(value), sheet):
+                continue
+            updates.append(
+                ("name", info if isinstance(info, FieldInfo) else _NAME_CANDIDATES, value, "replace")
+            )
+            return
+        if not update.optional:
+            run.warn(
+                self,
+                content_id,
+                Category.NO_VALUE_FOUND,
+                "Every name candidate is taken by another "
+                f"{self.fs_type} fact sheet ({', '.join(repr(str(c)) for c in found[0][2])}); the name is not written",
+                update.path,
+                key="name",
+            )

@@ -9,6 +9,10 @@
   unless ``multipleMatchesAllowed`` is false and there are several (warning, nothing processed).
   ``external`` + ``search``: external id first, then search, then create from ``external``.
 
+A fact sheet that is not found is a FACT_SHEET_NOT_FOUND warning, or an INFO record when the processor is
+``optional`` (an expected miss: reference §6.2 "``optional: true`` turns 'fact sheet missing' warnings into
+info").
+
 Without a workspace: external ids a fact sheet processor uses are assumed new; relation/tag/… endpoints not
 created by this run are assumed to exist (referenced by external id); internal and search identifiers cannot
 be resolved (WORKSPACE_REQUIRED warning).
@@ -84,16 +88,17 @@ def find_by_id(
     run: Any, processor: Any, content_id: Any, fs_id: str, optional: bool, path: str, where: str = ""
 ) -> SheetState | None:
     """The fact sheet with LeanIX id ``fs_id`` (one lookup), or None with a FACT_SHEET_NOT_FOUND warning
-    unless ``optional`` (``where``: text added to the message, e.g. `` ('from' fact sheet)``)."""
+    (an INFO when ``optional``; ``where``: text added to the message, e.g. `` ('from' fact sheet)``)."""
     run.count_lookup(processor)
     sheet: SheetState | None = run.state.find_id(fs_id)
-    if sheet is None and not optional:
+    if sheet is None:
         run.warn(
             processor,
             content_id,
             Category.FACT_SHEET_NOT_FOUND,
             f"No fact sheet with id '{fs_id}' exists{where}",
             path,
+            info=optional,
         )
     return sheet
 
@@ -248,16 +253,16 @@ class IdentifierTemplate:
                     return Resolution([], "external", (field, value))
                 if state.view is None:
                     return Resolution([state.assume(type_name, field, value)], "external")
-                if not optional:
-                    archived = " (only an archived one exists)" if sheet is not None else ""
-                    run.warn(
-                        processor,
-                        content_id,
-                        Category.FACT_SHEET_NOT_FOUND,
-                        f"No fact sheet{' of type ' + type_name if type_name else ''} with {field} '{value}' "
-                        f"was found for the {role}{archived}",
-                        self.path,
-                    )
+                archived = " (only an archived one exists)" if sheet is not None else ""
+                run.warn(
+                    processor,
+                    content_id,
+                    Category.FACT_SHEET_NOT_FOUND,
+                    f"No fact sheet{' of type ' + type_name if type_name else ''} with {field} '{value}' "
+                    f"was found for the {role}{archived}",
+                    self.path,
+                    info=optional,
+                )
                 return None
         if self.search_scope is not None:
             found = self._search(run, processor, ctx, content_id, type_name, role)
@@ -269,13 +274,14 @@ class IdentifierTemplate:
                 return Resolution([], "search", external)
             if external is not None and state.view is None:
                 return Resolution([state.assume(type_name, *external)], "external")
-            if not optional and state.view is not None:
+            if state.view is not None:
                 run.warn(
                     processor,
                     content_id,
                     Category.FACT_SHEET_NOT_FOUND,
                     f"The search of the {role} found no fact sheet",
                     self.path,
+                    info=optional,
                 )
             return None
         run.warn(
@@ -467,13 +473,14 @@ class IdentifierSetTemplate:
             if sheet is None or sheet.status == "ARCHIVED":
                 if state.view is None:
                     sheets.append(state.assume(None, field, value))
-                elif not optional:
+                else:
                     run.warn(
                         processor,
                         content_id,
                         Category.FACT_SHEET_NOT_FOUND,
                         f"No fact sheet with {field} '{value}' was found",
                         self.path,
+                        info=optional,
                     )
                 continue
             sheets.append(sheet)

@@ -1,7 +1,7 @@
 """``inboundRelation``: upsert relations (``type`` = connection name as seen from ``from``) with their fields.
 
-Both ends are resolved like identifiers (never created here); a missing end is FACT_SHEET_NOT_FOUND unless the
-processor is ``optional``. Relation keys: ``description``, ``activeFrom``/``activeUntil`` (ISO-8601 date or
+Both ends are resolved like identifiers (never created here); a missing end is a FACT_SHEET_NOT_FOUND warning,
+or an INFO record when the processor is ``optional`` (nothing is written either way). Relation keys: ``description``, ``activeFrom``/``activeUntil`` (ISO-8601 date or
 date-time) and any relation field (written as evaluated). ``constrainingRelations: true`` replaces: at the
 end of the run level, the source's existing relations of that type to targets this processor did not write
 are deleted (``addConstrainingRelations``, the default, only adds). Touched relations are recorded in both

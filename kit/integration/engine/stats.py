@@ -10,6 +10,9 @@ Counting rules:
 * ``processedContentCount`` (processor): content items whose filter matched (once per item, whatever its
   ``forEach`` or search matches); (level): items that matched at least one processor of the level.
 * ``errorCount``: Warning records with status ERROR (suppressed ones with ``logLevel: off`` not counted).
+* The document keeps iAPI's keys only; :class:`ProcessorStats` also counts ``warnings`` (records with status
+  WARNING or ERROR) and ``infos`` (INFO records: ``optional`` processors' expected misses) apart, which the
+  preview's ``stats_processors`` frame shows as ``warningCount`` / ``infoCount``.
 * ``graphQLRequestCount`` is an **estimate** of the Pathfinder requests iAPI would make: one request per
   identifier lookup (internal/external ids, each search scope once per run level), plus one mutation per
   processor execution that changes a fact sheet's fields or status (iAPI batches a fact sheet's patches),
@@ -33,7 +36,7 @@ def iso_duration(seconds: float) -> str:
 class ProcessorStats:
     """Mutable counters of one processor during a run."""
 
-    __slots__ = ("duration", "errors", "executions", "processed", "requests")
+    __slots__ = ("duration", "errors", "executions", "infos", "processed", "requests", "warnings")
 
     def __init__(self) -> None:
         self.processed = 0
@@ -41,6 +44,9 @@ class ProcessorStats:
         self.requests = 0
         self.errors = 0
         self.duration = 0.0
+        #: Warning records of status WARNING or ERROR, and of status INFO
+        self.warnings = 0
+        self.infos = 0
 
 
 def stats_document(

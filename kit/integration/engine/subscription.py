@@ -3,7 +3,8 @@
 Keys: ``user`` (an email) or ``newUser`` / ``newUser.email`` (+ ``newUser.userName``, ``.firstName``,
 ``.lastName``: the user is created when missing), ``subscriptionType`` (required: RESPONSIBLE, ACCOUNTABLE,
 OBSERVER), ``subscriptionRoles`` (list of ``{roleName, comment}`` maps or role names; replaces the roles),
-``addSubscriptionRoles`` (adds to the current roles), ``comment``.
+``addSubscriptionRoles`` (adds to the current roles), ``comment``. A role's own ``comment`` is kept in the
+written subscription (``SubscriptionWrite.role_comments``), as the subscription roles of LeanIX carry one each.
 
 Rules: a user the workspace lacks (and no ``newUser``) is USER_NOT_FOUND; an existing ACCOUNTABLE
 subscription of another user is never replaced (SUBSCRIPTION_CONFLICT); a user has one subscription per fact
@@ -42,6 +43,19 @@ _KEYS = {
 
 def subscription_key(key: str) -> FieldInfo | str:
     return _KEYS.get(key) or f"Key '{key}' is not supported by inboundSubscription (keys: {', '.join(_KEYS)})"
+
+
+def role_comments(value: Any) -> dict[str, str]:
+    """Role name -> ``comment`` of the ``{roleName, comment}`` maps that carry a non-empty comment."""
+    found: dict[str, str] = {}
+    for entry in value if isinstance(value, list) else [value]:
+        if not isinstance(entry, Mapping):
+            continue
+        name = entry.get("roleName") or entry.get("name")
+        comment = entry.get("comment")
+        if name not in (None, "") and comment not in (None, ""):
+            found.setdefault(str(name), str(comment))
+    return found
 
 
 def role_names(value: Any) -> tuple[str, ...]:
@@ -105,8 +119,11 @@ class SubscriptionProcessor(ScopedProcessor):
                     continue
             previous = next((roles for (e, t), roles in current.items() if e == lower), ())
             roles = role_names(values["subscriptionRoles"]) if "subscriptionRoles" in values else previous
+            comments = role_comments(values["subscriptionRoles"]) if "subscriptionRoles" in values else {}
             if "addSubscriptionRoles" in values:
                 roles = tuple(dict.fromkeys(roles + role_names(values["addSubscriptionRoles"])))
+                for name, text in role_comments(values["addSubscriptionRoles"]).items():
+                    comments.setdefault(name, text)
             for key in [k for k in current if k[0] == lower]:
                 del current[key]
             current[(lower, kind)] = roles
@@ -120,6 +137,7 @@ class SubscriptionProcessor(ScopedProcessor):
                     roles,
                     values.get("comment"),
                     new_user,
+                    {name: text for name, text in comments.items() if name in roles},
                 )
             )
             run.count_mutation(self)

@@ -1,7 +1,7 @@
 """Warnings in the Integration API's own ``Warning`` shape, with stable category names.
 
 Every record is ``{"processor": {"name", "index"}, "content": <content id>, "message", "detail",
-"category", "status": "WARNING"|"ERROR"}`` (plus ``"debugInfo"`` for processors with ``logLevel: debug``).
+"category", "status": "WARNING"|"ERROR"|"INFO"}`` (plus ``"debugInfo"`` for processors with ``logLevel: debug``).
 ``detail`` holds the JSON path of the configuration entry (``processors[0].updates[2]``) or, for expression
 errors, the full JUEL error with line and column. iAPI's own category strings are not published; these are
 the kit's, kept stable so notebooks can filter:
@@ -26,13 +26,23 @@ USER_NOT_FOUND              WARNING  a subscription names a user the workspace d
 SUBSCRIPTION_CONFLICT       WARNING  an existing ACCOUNTABLE subscription is not replaced
 MANY_ITERATIONS             WARNING  ``forEach`` without a filter and without ``allowManyIterations``
 ==========================  =======  ==============================================================
+
+Levels: a record is an ERROR or a WARNING by its category, or an **INFO** when the processor said the
+situation is expected: ``"optional": true`` on a processor turns "fact sheet missing" (FACT_SHEET_NOT_FOUND of
+a relation end, tag or subscription target) into an informational message (reference §6.2: "``optional:
+true`` turns 'fact sheet missing' warnings into info"; LeanIX's own sync logs carry ``logLevel`` OK, WARNING,
+INFO or ERROR, reference §7). Infos are counted apart from warnings and errors (``infos``, the processor's
+``stats.infos``) and never count as errors.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CATEGORIES", "Category", "WarningLog"]
+__all__ = ["CATEGORIES", "INFO", "Category", "WarningLog"]
+
+#: the status of an informational record (an expected situation the processor marked ``optional``)
+INFO = "INFO"
 
 
 class Category:
@@ -74,7 +84,7 @@ CATEGORIES: dict[str, str] = {
 class WarningLog:
     """Collects Warning records; honours ``logLevel`` (off: nothing, debug: adds ``debugInfo``)."""
 
-    __slots__ = ("errors_by_processor", "items", "keys", "level_errors")
+    __slots__ = ("errors_by_processor", "infos", "items", "keys", "level_errors")
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
@@ -82,6 +92,8 @@ class WarningLog:
         self.keys: list[str | None] = []
         self.errors_by_processor: dict[int, int] = {}
         self.level_errors = 0
+        #: number of INFO records (kept apart from warnings and errors)
+        self.infos = 0
 
     def add(
         self,
@@ -92,11 +104,13 @@ class WarningLog:
         detail: str = "",
         *,
         key: str | None = None,
+        info: bool = False,
     ) -> None:
-        """Records one warning of ``processor`` (an object with ``name``, ``index``, ``log_off``, ``debug``)."""
+        """Records one warning of ``processor`` (an object with ``name``, ``index``, ``log_off``, ``debug``);
+        ``info``: the processor expects this (``optional``), so the record is an INFO, not a warning."""
         if processor.log_off:
             return
-        status = CATEGORIES.get(category, "WARNING")
+        status = INFO if info else CATEGORIES.get(category, "WARNING")
         record: dict[str, Any] = {
             "processor": {"name": processor.name, "index": processor.index},
             "content": content_id,
@@ -115,6 +129,13 @@ class WarningLog:
             }
         self.items.append(record)
         self.keys.append(key)
+        counters = getattr(processor, "stats", None)
+        if status == INFO:
+            self.infos += 1
+            if counters is not None:
+                counters.infos += 1
+        elif counters is not None:
+            counters.warnings += 1
         if status == "ERROR":
             self.errors_by_processor[processor.index] = self.errors_by_processor.get(processor.index, 0) + 1
             self.level_errors += 1
