@@ -36,6 +36,7 @@ __all__ = ["FRAMES", "PlanFrames", "paused_gc", "same_value"]
 
 #: frames in display order (those that are empty are left out of summaries, HTML and workbooks)
 FRAMES = (
+    "output",
     "changes",
     "writes",
     "relations",
@@ -402,6 +403,24 @@ class PlanFrames:
             for w in self._records(ToDoWrite)
         ]
         return self._frame(rows, list(keys))
+
+    @cached_property
+    def output(self) -> pd.DataFrame:
+        """The exported LDIF (an outbound run's, or writeToLdif's): one row per content object with ``id``,
+        ``type`` and one column per ``data`` key (None where an object lacks the key; a data key named ``id`` or
+        ``type`` becomes ``data.id`` / ``data.type``); empty without an output LDIF."""
+        ldif = self.prediction.result.plan.output_ldif
+        rows = []
+        columns: dict[str, None] = {"id": None, "type": None}
+        for item in (ldif or {}).get("content") or ():
+            row = {"id": item.get("id"), "type": item.get("type")}
+            for key, value in (item.get("data") or {}).items():
+                column = f"data.{key}" if key in ("id", "type") else str(key)
+                columns.setdefault(column, None)
+                row[column] = value
+            rows.append(row)
+        rows = [{column: row.get(column) for column in columns} for row in rows]  # a missing key: None
+        return typed(pd.DataFrame(rows, columns=list(columns), dtype=object))
 
     @_frame_builder
     def variables(self) -> pd.DataFrame:

@@ -4,8 +4,8 @@ The engine evaluates inbound processors and the deletion scopes of fact sheets, 
 subscriptions and documents. A preview must not look complete where it is not, so every part of a
 configuration the kit reads but does not evaluate is listed here, one row each, instead of one generic note:
 
-* ``outboundFactSheet`` processors (an outbound configuration is not run offline; ``writeToLdif`` in an
-  inbound configuration is, and LeanIX recommends it for exports);
+* ``metrics`` exports of ``outboundFactSheet`` processors (the workspace view holds no metrics, so
+  ``lx.metrics.<name>`` reads as null; the rest of the processor is evaluated into the exported LDIF);
 * ``search.scopeFromBookmark`` of an identifier (a bookmark's saved filter is not part of a workspace view:
   the search used only its ``scope``);
 * ``deletionScope.impacts`` and ``deletionScope.todos`` of a FULL run (a workspace view holds no impacts or
@@ -22,9 +22,9 @@ __all__ = ["COLUMNS", "not_evaluated"]
 #: the columns of :func:`not_evaluated` rows (and of the preview's ``not_evaluated`` frame)
 COLUMNS = ["processor", "processor_index", "what", "path", "why"]
 
-_OUTBOUND_WHY = (
-    "outbound processors are not evaluated offline; the LDIF an outbound run would export is not predicted "
-    "(an inbound configuration with writeToLdif is, and is LeanIX's recommended way to export)"
+_METRICS_WHY = (
+    "the workspace view holds no metrics, so lx.metrics.<name> reads as null (the rest of the processor is "
+    "evaluated into the exported LDIF)"
 )
 _BOOKMARK_WHY = (
     "a bookmark's saved filter is not part of the workspace view, so the search used only its 'scope' and "
@@ -55,7 +55,11 @@ def _processor_rows(configuration: Mapping[str, Any]) -> Iterator[dict[str, Any]
         name = str(raw.get("processorName") or kind)
         path = f"processors[{index}]"
         if kind == "outboundFactSheet":
-            yield _row(name, index, "the whole outboundFactSheet processor", path, _OUTBOUND_WHY)
+            metrics = raw.get("metrics")
+            for position, metric in enumerate(metrics if isinstance(metrics, list) else ()):
+                label = metric.get("name") if isinstance(metric, Mapping) else None
+                where = f"{path}.metrics[{position}]"
+                yield _row(name, index, f"metrics export {label!r}", where, _METRICS_WHY)
             continue
         for key in _IDENTIFIER_KEYS:
             identifier = raw.get(key)

@@ -96,7 +96,7 @@ class Preview(PlanFrames):
         self.configuration: Mapping[str, Any] = prediction.configuration
         #: the run's plan (engine writes, then deletion writes that are not cancelled)
         self.plan: RunPlan = prediction.plan
-        #: the output LDIF of writeToLdif processors (None without them)
+        #: the exported LDIF of an outbound configuration or of writeToLdif processors (None without them)
         self.output_ldif = prediction.result.plan.output_ldif
         #: Warning records in iAPI's shape
         self.warning_records: list[dict[str, Any]] = prediction.result.warnings
@@ -123,8 +123,6 @@ class Preview(PlanFrames):
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
         """One sheet per non-empty frame (plus ``summary``); lists and maps as JSON text."""
         sheets = {"summary": pd.DataFrame({"summary": self.summary().splitlines()}), **self.frames()}
-        if self.output_ldif is not None:
-            sheets["output_ldif"] = pd.DataFrame(self.output_ldif.get("content") or [])
         return save_workbook(path, sheets)
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:

@@ -33,10 +33,14 @@ def summary_lines(shown: Preview) -> list[str]:
     config = shown.configuration
     content = shown.ldif.get("content") or []
     levels = shown.stats["singleRunLevelStatistics"]
+    if str(config.get("processingDirection") or "").lower() == "outbound":
+        in_scope = sum(p.get("itemsInScopeCount", 0) for p in shown.result.stats["processorStatistics"])
+        head = f"{in_scope:,} fact sheets in scope (summed over processors)"
+    else:
+        head = f"{len(content):,} content items, {len(levels)} run level(s)"
     lines = [
         f"Run of {config.get('connectorType')}/{config.get('connectorId')} {config.get('connectorVersion')} "
-        f"({str(config.get('processingMode') or 'partial').upper()}): {len(content):,} content items, "
-        f"{len(levels)} run level(s)"
+        f"({str(config.get('processingMode') or 'partial').upper()}): {head}"
     ]
     writes = shown.result.plan.writes
     lines.extend(_factsheet_lines(shown, writes))

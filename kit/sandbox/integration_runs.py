@@ -4,7 +4,9 @@ A run is predicted with :func:`kit.integration.predict.predict` over the sandbox
 computes) and its plan applied to the store: a test run changes nothing, a real run changes what GraphQL
 returns afterwards; both land in the run history and the sync log. A run emits the webhook events
 ``INTEGRATION_RUN_STARTED|FINISHED|ABORTED`` (:func:`kit.sandbox.webhooks.emit`, payload as reference §7.3), and
-a real run's ``inboundMetrics`` points go to the sandbox's Metrics API store.
+a real run's ``inboundMetrics`` points go to the sandbox's Metrics API store. An outbound run (asynchronous
+only: fast runs answer 400 as iAPI does) exports the LDIF :mod:`kit.integration.engine.outbound` predicts at
+``/results``; its ``/stats`` and ``/progress`` take iAPI's outbound shape.
 """
 
 from __future__ import annotations
@@ -229,17 +231,30 @@ def _execute(sandbox: Sandbox, run: Run) -> None:
         ]
         _finish(sandbox, run, "FAILED")
         return
-    stats = prediction.stats
+    outbound = str(prediction.configuration.get("processingDirection") or "").lower() == "outbound"
+    stats = prediction.result.stats if outbound else prediction.stats  # outbound: iAPI's outbound shape
     run["warnings"] = list(prediction.result.warnings)
     run["stats"].update({k: v for k, v in stats.items() if k != "statusChanges"})
+    output = prediction.plan.output_ldif
+    if outbound and output is not None:  # an outbound run exports; its progress counts fact sheets
+        output = {**output, "description": f"The resulting LDIF of the outbound run {run['id']}"}
+        run["progress"].update(
+            contentsCount=len(output.get("content") or []),
+            warningsCount=len(run["warnings"]),
+            itemsInScopeCount=sum(p["itemsInScopeCount"] for p in stats["processorStatistics"]),
+        )
+    processed = (
+        sum(p["processedContentCount"] for p in stats["processorStatistics"])
+        if outbound
+        else len(ldif.get("content") or [])
+    )
     run["progress"].update(
-        processedContentCount=len(ldif.get("content") or []),
+        processedContentCount=processed,
         errorCount=sum(1 for w in run["warnings"] if w["status"] == "ERROR"),
         graphQLRequestCount=sum(
             p.get("graphQLRequestCount", 0) for p in stats.get("processorStatistics", [])
         ),
     )
-    output = prediction.plan.output_ldif
     if output is not None:
         run["results"] = output
     _finish(sandbox, run, "FINISHED")

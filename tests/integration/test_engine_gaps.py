@@ -316,9 +316,12 @@ def test_not_evaluated_lists_processor_parts_with_what_and_why() -> None:
     assert "bookmark's saved filter" in rows[0]["why"]
     assert "no to-dos" in rows[2]["why"]
     assert not_evaluated(config(searched, deletionScope={"impacts": [{"scope": {}}]}))[1:] == []  # partial
+    # outboundFactSheet is evaluated (tests/integration/test_outbound.py); only its metrics exports are not
     outbound = {"processorType": "outboundFactSheet", "processorName": "Export", "fields": ["name"]}
-    assert [(r["processor"], r["what"]) for r in not_evaluated({"processors": [outbound]})] == [
-        ("Export", "the whole outboundFactSheet processor")
+    assert not_evaluated({"processors": [outbound]}) == []
+    outbound["metrics"] = [{"name": "m"}]
+    assert [(r["processor"], r["what"], r["path"]) for r in not_evaluated({"processors": [outbound]})] == [
+        ("Export", "metrics export 'm'", "processors[0].metrics[0]")
     ]
 
 

@@ -93,7 +93,8 @@ def compile_configuration(config: Mapping[str, Any], model: FieldModel) -> Compi
         cls = PROCESSOR_TYPES.get(str(kind))
         if cls is None:
             why = (
-                "outbound processors are not evaluated offline (use writeToLdif for inbound exports)"
+                "an outboundFactSheet processor belongs in a configuration with processingDirection "
+                "'outbound' (or use writeToLdif for an inbound export)"
                 if kind == "outboundFactSheet"
                 else f"unknown processorType {kind!r} (known: {', '.join(PROCESSOR_TYPES)})"
             )
@@ -460,6 +461,10 @@ def evaluate(
     compiles the configuration once and runs it against ``view`` (a WorkspaceView, or None)."""
     configuration = bind(config, ldif)
     direction = str(configuration.get("processingDirection") or "inbound").lower()
+    if direction == "outbound":  # the exported LDIF (kit.integration.engine.outbound)
+        from .outbound import evaluate_outbound
+
+        return evaluate_outbound(configuration, ldif, view, fields=fields, now=now)
     if direction != "inbound":
         raise EngineError(
             f"Only inbound configurations are evaluated offline; this one is {direction} "
