@@ -144,6 +144,16 @@ class Sandbox:
             instance_url=self.url,
             lifetime=self.options.token_lifetime,
         )
+        # from here on every change (mutations, Integration API runs) is an event of allLogEvents, by the
+        # technical user the tokens belong to (generation above is history, not events)
+        self.store.actor = {
+            "id": self.issuer.user_id,
+            "userName": "lxkit-sandbox-technical-user",
+            "displayName": "lxkit-sandbox-technical-user",
+            "email": None,
+            "technicalUser": True,
+        }
+        self.store.start_event_log()
         self._thread: threading.Thread | None = None
         self._routes = _routes(self)
 

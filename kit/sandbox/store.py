@@ -8,18 +8,26 @@ until the first relation). To keep 100,000 fact sheets affordable, connection ed
 that are set (read them with ``.get``), and values many records have in common (tags, tag groups, users,
 roles, lifecycle phases, completion) are shared objects: treat records as read-only and change them through
 the ``Store`` methods, which keep both ends of every relation consistent and bump :attr:`Store.version`.
+
+Once a workspace is built, :meth:`Store.start_event_log` makes the store *live*: from then on every change to
+a fact sheet is appended to :attr:`Store.events` and relation and subscription changes bump the ``rev`` of
+the fact sheets they touch (generation leaves both alone, so demo workspaces stay as generated).
+:meth:`Store.transaction` makes a group of changes all or nothing: every write method records how to undo
+itself while a transaction is open.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kit.errors import LxkitError
 from kit.leanix.metamodel import FieldDef, FieldKind, MetaModel, RelationDef
+from kit.sandbox.event_log import EventLog
 from kit.sandbox.metamodel import DEFAULT_METAMODEL
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
     "RelationRecord",
     "Store",
     "StoreError",
+    "Transaction",
     "iso_timestamp",
 ]
 
@@ -61,6 +70,17 @@ _UPDATABLE_BASE = {"name", "description", "category", "status", "lxState", "qual
 
 class StoreError(LxkitError):
     """A store operation referred to something unknown or would break the workspace's consistency."""
+
+
+class Transaction:
+    """An open :meth:`Store.transaction`; :meth:`rollback` undoes its changes when the block ends."""
+
+    def __init__(self) -> None:
+        self.rolled_back = False
+
+    def rollback(self) -> None:
+        """Undo everything done in this transaction when its ``with`` block ends (e.g. ``validateOnly``)."""
+        self.rolled_back = True
 
 
 class Edge:
@@ -139,6 +159,101 @@ class Store:
         self._relation_fields: dict[str, dict[str, FieldDef]] = {}
         self._role_tuples: dict[tuple[str, ...], tuple[dict[str, Any], ...]] = {}
         self._plans = {t.name: _TypePlan.of(metamodel, t.name) for t in metamodel.types}
+        self.events = EventLog(self._clock)
+        self.actor: Mapping[str, Any] | None = None
+        """The user events are recorded for (None = no user; set per request by the server)."""
+        self._journal: list[Callable[[], object]] | None = None
+
+    # -- event log and transactions --------------------------------------------------------------------
+
+    @property
+    def live(self) -> bool:
+        """True once :meth:`start_event_log` was called: changes are logged and bump related ``rev``s."""
+        return self.events.enabled
+
+    def start_event_log(self) -> None:
+        """Log every change from now on (call once the workspace is generated; calling again is harmless)."""
+        self.events.enabled = True
+
+    def log(
+        self, event_type: str, fs_id: str, *, path: str, old: Any = None, new: Any = None, message: str
+    ) -> None:
+        """Append an event for fact sheet ``fs_id`` by :attr:`actor` (nothing while the store is not live)."""
+        if self.events.enabled:
+            self.events.append(
+                event_type, fs_id, path=path, old=old, new=new, message=message, user=self.actor
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """All or nothing: if the block raises (or calls ``rollback()``), every change made in it is undone,
+        events included. Inside another transaction it is a savepoint: it undoes only its own changes."""
+        handle = Transaction()
+        outer = self._journal
+        journal: list[Callable[[], object]] = outer if outer is not None else []
+        start, mark = len(journal), len(self.events)
+        self._journal = journal
+        try:
+            yield handle
+        except BaseException:
+            self._undo_since(journal, start, mark)
+            raise
+        else:
+            if handle.rolled_back:
+                self._undo_since(journal, start, mark)
+        finally:
+            self._journal = outer
+
+    def _undo_since(self, journal: list[Callable[[], object]], start: int, mark: int) -> None:
+        self._journal = None  # undoing journals nothing
+        try:
+            for undo in reversed(journal[start:]):
+                undo()
+        finally:
+            del journal[start:]
+            self._journal = journal
+        self.events.truncate(mark)
+        self.version += 1  # caches keyed by version never see the undone state as current
+
+    def _on_undo(self, undo: Callable[[], object]) -> None:
+        if self._journal is not None:
+            self._journal.append(undo)
+
+    def _keep_record(self, rec: dict[str, Any]) -> None:
+        """Journal the record's current top-level values (connections are journaled by their own writes)."""
+        if self._journal is not None:
+            saved = dict(rec)
+
+            def undo() -> None:
+                rec.clear()
+                rec.update(saved)
+                self._refresh_names(rec)
+
+            self._journal.append(undo)
+
+    def _keep_connection(self, rec: dict[str, Any], name: str) -> None:
+        if self._journal is not None:
+            conn = rec[name]
+            edges = None if conn is EMPTY_CONNECTION else list(conn["edges"])
+
+            def undo() -> None:
+                rec[name] = conn
+                if edges is not None:
+                    conn["edges"] = edges
+                    conn["totalCount"] = len(edges)
+                if name in ("relToParent", "relToChild"):
+                    self._refresh_names(rec)
+
+            self._journal.append(undo)
+
+    def touch(self, fs_id: str, *, updated_at: str | datetime | None = None) -> dict[str, Any]:
+        """Bump a fact sheet's ``rev`` and ``updatedAt`` (a change that is not a field, like a relation)."""
+        rec = self._require(fs_id)
+        self._keep_record(rec)
+        rec["rev"] += 1
+        rec["updatedAt"] = self._stamp(updated_at)
+        self.version += 1
+        return rec
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -267,6 +382,14 @@ class Store:
         self._all[fs_id] = rec
         self._by_type[type][fs_id] = rec
         self.version += 1
+        if self._journal is not None:
+
+            def undo() -> None:
+                del self._all[fs_id]
+                del self._by_type[type][fs_id]
+
+            self._journal.append(undo)
+        self.log("FACT_SHEET_CREATED", fs_id, path="/", new=name, message=f"{type} '{name}' was created")
         return rec
 
     def update_factsheet(
@@ -275,6 +398,8 @@ class Store:
         """Change base keys (name, description, category, status, lxState, qualitySeal) or type fields; bumps
         ``rev`` and ``updatedAt``. Use ``tags=[ids]`` to replace the tags."""
         rec = self._require(fs_id)
+        self._keep_record(rec)
+        before = dict(rec) if self.live else None
         plan = self._plans[rec["type"]].fields
         for key, value in changes.items():
             if key == "tags":
@@ -298,7 +423,61 @@ class Store:
         rec["rev"] += 1
         rec["updatedAt"] = self._stamp(updated_at)
         self.version += 1
+        if before is not None:
+            self._log_update(before, rec, changes)
         return rec
+
+    def _log_update(self, before: Mapping[str, Any], rec: dict[str, Any], changes: Mapping[str, Any]) -> None:
+        """Events for one ``update_factsheet``: one per changed key, as LeanIX's event log lists them."""
+        fs_id, label = rec["id"], f"{rec['type']} '{rec['name']}'"
+        for key in changes:
+            old, new = before[key], rec[key]
+            if old == new:
+                continue
+            if key == "tags":
+                old_ids = {t["id"] for t in old}
+                new_ids = {t["id"] for t in new}
+                for tag in new:
+                    if tag["id"] not in old_ids:
+                        self.log(
+                            "FACT_SHEET_TAG_ADDED",
+                            fs_id,
+                            path="/tags",
+                            new=tag["name"],
+                            message=f"Tag '{tag['name']}' was added to {label}",
+                        )
+                for tag in old:
+                    if tag["id"] not in new_ids:
+                        self.log(
+                            "FACT_SHEET_TAG_REMOVED",
+                            fs_id,
+                            path="/tags",
+                            old=tag["name"],
+                            message=f"Tag '{tag['name']}' was removed from {label}",
+                        )
+            elif key == "status":
+                kind = "FACT_SHEET_ARCHIVED" if new == "ARCHIVED" else "FACT_SHEET_RECOVERED"
+                verb = "archived" if new == "ARCHIVED" else "recovered"
+                self.log(kind, fs_id, path="/status", old=old, new=new, message=f"{label} was {verb}")
+            elif key == "lxState":
+                kind = _SEAL_EVENTS[new]
+                self.log(
+                    kind,
+                    fs_id,
+                    path="/qualitySeal",
+                    old=None,  # LeanIX's example event shows oldValue null
+                    new=rec["qualitySeal"],
+                    message=f"The quality seal of {label} was set to {rec['qualitySeal']}",
+                )
+            elif key != "qualitySeal" or "lxState" not in changes:
+                self.log(
+                    "FACT_SHEET_FIELD_UPDATED",
+                    fs_id,
+                    path=f"/{key}",
+                    old=_event_value(old),
+                    new=_event_value(new),
+                    message=f"Field '{key}' of {label} was updated",
+                )
 
     def delete_factsheet(self, fs_id: str) -> None:
         """Delete a fact sheet for good (not archive it), with its relations, subscriptions and documents."""
@@ -308,10 +487,27 @@ class Store:
         }
         for rel_id in related:
             self.remove_relation(rel_id)
+        position = list(self._all).index(fs_id) if self._journal is not None else 0
         del self._all[fs_id]
         del self._by_type[rec["type"]][fs_id]
-        self.documents.pop(fs_id, None)
+        documents = self.documents.pop(fs_id, None)
         self.version += 1
+        if self._journal is not None:
+
+            def undo() -> None:
+                _insert_at(self._all, position, fs_id, rec)
+                self._by_type[rec["type"]] = {k: v for k, v in self._all.items() if v["type"] == rec["type"]}
+                if documents is not None:
+                    self.documents[fs_id] = documents
+
+            self._journal.append(undo)
+        self.log(
+            "FACT_SHEET_DELETED",
+            fs_id,
+            path="/",
+            old=rec["name"],
+            message=f"{rec['type']} '{rec['name']}' was deleted",
+        )
 
     # -- writing: relations -----------------------------------------------------------------------
 
@@ -357,12 +553,82 @@ class Store:
             raise StoreError(f"A relation with id {rel_id} exists already")
         node = {"id": rel_id, "type": name, **values, "factSheet": dst}
         reverse = {"id": rel_id, "type": reverse_name, **values, "factSheet": src}
+        if self._journal is not None:
+            self._keep_connection(src, name)
+            self._keep_connection(dst, reverse_name)
         _append_edge(src, name, node)
         _append_edge(dst, reverse_name, reverse)
         self._relations[rel_id] = (node, reverse)
+        if self._journal is not None:
+            self._journal.append(lambda: self._relations.pop(rel_id, None))
         if hierarchy:
             self._refresh_names(child)
         self.version += 1
+        if self.events.enabled:
+            for rec, conn, other in ((src, name, dst), (dst, reverse_name, src)):
+                self.touch(rec["id"])
+                self.log(
+                    "RELATION_CREATED",
+                    rec["id"],
+                    path=f"/{conn}/{rel_id}",
+                    new=other["name"],
+                    message=f"Relation {conn} to '{other['name']}' was added",
+                )
+        return node
+
+    def update_relation(self, rel_id: str, *, target_id: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Change a relation's fields (given ones; None clears) and/or point it at another fact sheet of the
+        same type (``target_id``, seen from the side the relation was added from); returns the source node."""
+        pair = self._relations.get(rel_id)
+        if pair is None:
+            raise StoreError(f"No relation with id {rel_id}")
+        node, reverse = pair
+        src, dst = reverse["factSheet"], node["factSheet"]
+        rdef = self._relation_defs.get((src["type"], node["type"])) or self.metamodel.relation(
+            src["type"], node["type"]
+        )
+        if target_id is not None and target_id != dst["id"]:
+            values = {k: v for k, v in node.items() if k not in ("id", "type", "factSheet")}
+            values.update(fields)
+            self.remove_relation(rel_id)
+            new_node = self.add_relation(node["type"], src["id"], target_id, id=rel_id, **values)
+            self.log(
+                "RELATION_SWITCH",
+                src["id"],
+                path=f"/{node['type']}/{rel_id}",
+                old=dst["name"],
+                new=new_node["factSheet"]["name"],
+                message=f"Relation {node['type']} was switched",
+            )
+            return new_node
+        values = self._relation_values(rdef, {k: v for k, v in fields.items() if v is not None})
+        cleared = [k for k, v in fields.items() if v is None]
+        for key in cleared:
+            if key not in {f.name for f in rdef.fields}:
+                raise StoreError(f"Relation {rdef.name} has no field {key!r}")
+        for part in (node, reverse):
+            if self._journal is not None:
+                saved = dict(part)
+
+                def undo(part: dict[str, Any] = part, saved: dict[str, Any] = saved) -> None:
+                    part.clear()
+                    part.update(saved)
+
+                self._journal.append(undo)
+            for key in cleared:
+                part.pop(key, None)
+            part.update(values)
+        self.version += 1
+        if self.live:
+            for rec, part in ((src, node), (dst, reverse)):
+                self.touch(rec["id"])
+                self.log(
+                    "RELATION_UPDATED",
+                    rec["id"],
+                    path=f"/{part['type']}/{rel_id}",
+                    new=values or None,
+                    message=f"Relation {part['type']} to '{part['factSheet']['name']}' was updated",
+                )
         return node
 
     def remove_relation(self, rel_id: str) -> None:
@@ -372,11 +638,26 @@ class Store:
             raise StoreError(f"No relation with id {rel_id}")
         rec = _relation_record(*pair)
         src, dst = self._all[rec.source_id], self._all[rec.target_id]
+        if self._journal is not None:
+            self._keep_connection(src, rec.name)
+            self._keep_connection(dst, rec.reverse_node["type"])
+            self._journal.append(lambda: self._relations.__setitem__(rel_id, pair))
         _remove_edge(src, rec.name, rec.node)
         _remove_edge(dst, rec.reverse_node["type"], rec.reverse_node)
         if "relToParent" in (rec.name, rec.reverse_node["type"]):
             self._refresh_names(src if rec.name == "relToParent" else dst)
         self.version += 1
+        if self.live:
+            for one, conn, other in ((src, rec.name, dst), (dst, rec.reverse_node["type"], src)):
+                if one["id"] in self._all:
+                    self.touch(one["id"])
+                self.log(
+                    "RELATION_ARCHIVED",
+                    one["id"],
+                    path=f"/{conn}/{rel_id}",
+                    old=other["name"],
+                    message=f"Relation {conn} to '{other['name']}' was removed",
+                )
 
     # -- writing: tags, users, subscriptions ------------------------------------------------------------
 
@@ -385,9 +666,85 @@ class Store:
     ) -> dict[str, Any]:
         """Keep a new record (its id first, a new uuid4 when None) in ``table``; the store's version moves on."""
         record = {"id": record_id or str(uuid.uuid4()), **fields}
+        if record["id"] in table:
+            raise StoreError(f"A record with id {record['id']} exists already")
         table[record["id"]] = record
         self.version += 1
+        self._on_undo(lambda: table.pop(record["id"], None))
         return record
+
+    def _change(self, record: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Change a tag group's, tag's or user's values in place (records share them by reference)."""
+        if self._journal is not None:
+            saved = dict(record)
+
+            def undo() -> None:
+                record.clear()
+                record.update(saved)
+
+            self._journal.append(undo)
+        record.update(fields)
+        self.version += 1
+        return record
+
+    def upsert_tag_group(
+        self,
+        name: str,
+        *,
+        mode: str | None = None,
+        short_name: str | None = None,
+        description: str | None = None,
+        restrict_to: Iterable[str] | None = None,
+        mandatory: bool | None = None,
+    ) -> dict[str, Any]:
+        """The tag group called ``name``, created (SINGLE unless ``mode`` says otherwise) or, if it exists,
+        with the given values changed (None leaves a value as it is), like LeanIX's ``upsertTagGroup``."""
+        group = next((g for g in self.tag_groups.values() if g["name"] == name), None)
+        if group is None:
+            return self.add_tag_group(
+                name,
+                mode=mode or "SINGLE",
+                short_name=short_name,
+                description=description,
+                restrict_to=restrict_to or (),
+                mandatory=bool(mandatory),
+            )
+        changes: dict[str, Any] = {}
+        if mode is not None:
+            _check_choice("tag group mode", mode, ("SINGLE", "MULTIPLE"))
+            changes["mode"] = mode
+        if short_name is not None:
+            changes["shortName"] = short_name
+        if description is not None:
+            changes["description"] = description
+        if restrict_to is not None:
+            changes["restrictToFactSheetTypes"] = [self.metamodel.type(t).name for t in restrict_to]
+        if mandatory is not None:
+            changes["mandatory"] = mandatory
+        return self._change(group, changes)
+
+    def upsert_tag(
+        self,
+        name: str,
+        *,
+        group_name: str | None = None,
+        description: str | None = None,
+        color: str | None = None,
+    ) -> dict[str, Any]:
+        """The tag ``name`` of the group called ``group_name`` (None: "Other tags"), created or changed."""
+        group = None
+        if group_name is not None:
+            group = next((g for g in self.tag_groups.values() if g["name"] == group_name), None)
+            if group is None:
+                raise StoreError(f"No tag group called {group_name!r}; create it first (upsertTagGroup)")
+        tag = next((t for t in self.tags.values() if t["name"] == name and t["tagGroup"] is group), None)
+        if tag is None:
+            extra = {"color": color} if color is not None else {}
+            return self.add_tag(
+                name, group_id=group["id"] if group else None, description=description, **extra
+            )
+        changes = {k: v for k, v in (("description", description), ("color", color)) if v is not None}
+        return self._change(tag, changes)
 
     def add_tag_group(
         self,
@@ -527,8 +884,58 @@ class Store:
             "createdAt": self._stamp(created_at),
             "factSheet": rec,
         }
+        self._keep_connection(rec, "subscriptions")
         _append_edge(rec, "subscriptions", sub)
         self.version += 1
+        if self.live:
+            self.touch(fs_id)
+            self.log(
+                "SUBSCRIPTION_CREATED",
+                fs_id,
+                path=f"/subscriptions/{sub['id']}",
+                new=user["email"],
+                message=f"{user['displayName']} was subscribed as {type}",
+            )
+        return sub
+
+    def update_subscription(
+        self,
+        fs_id: str,
+        subscription_id: str,
+        *,
+        type: str | None = None,
+        role_ids: Iterable[str] | None = None,
+        role_comments: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Change a subscription's type and/or roles (``role_comments``: role id -> the comment given)."""
+        rec = self._require(fs_id)
+        edge = next((e for e in rec["subscriptions"]["edges"] if e.node["id"] == subscription_id), None)
+        if edge is None:
+            raise StoreError(f"No subscription {subscription_id} on {fs_id}")
+        sub = edge.node
+        changes: dict[str, Any] = {}
+        if type is not None:
+            _check_choice("subscription type", type, SUBSCRIPTION_TYPES)
+            changes["type"] = type
+        if role_ids is not None:
+            roles = []
+            for rid in role_ids:
+                role = self.subscription_roles.get(rid)
+                if role is None:
+                    raise StoreError(f"No subscription role with id {rid}")
+                comment = (role_comments or {}).get(rid)
+                roles.append({**role, "comment": comment} if comment else role)
+            changes["roles"] = tuple(roles)
+        self._change(sub, changes)
+        if self.live:
+            self.touch(fs_id)
+            self.log(
+                "SUBSCRIPTION_UPDATED",
+                fs_id,
+                path=f"/subscriptions/{subscription_id}",
+                new=sub["user"]["email"],
+                message=f"The subscription of {sub['user']['displayName']} was updated",
+            )
         return sub
 
     def unsubscribe(self, fs_id: str, subscription_id: str) -> None:
@@ -537,8 +944,19 @@ class Store:
         edge = next((e for e in rec["subscriptions"]["edges"] if e.node["id"] == subscription_id), None)
         if edge is None:
             raise StoreError(f"No subscription {subscription_id} on {fs_id}")
+        self._keep_connection(rec, "subscriptions")
         _remove_edge(rec, "subscriptions", edge.node)
         self.version += 1
+        if self.live:
+            self.touch(fs_id)
+            user = edge.node["user"]
+            self.log(
+                "SUBSCRIPTION_DELETED",
+                fs_id,
+                path=f"/subscriptions/{subscription_id}",
+                old=user["email"],
+                message=f"The subscription of {user['displayName']} was removed",
+            )
 
     # -- internals ------------------------------------------------------------------------------------------
 
@@ -692,6 +1110,31 @@ class _TypePlan(NamedTuple):
         template: dict[str, Any] = dict.fromkeys(f.name for f in tdef.fields)
         template.update(dict.fromkeys(mm.relations_of(type_name), EMPTY_CONNECTION))
         return cls({f.name: f for f in tdef.fields}, template, frozenset(tdef.categories), tdef.hierarchical)
+
+
+_SEAL_EVENTS = {
+    "APPROVED": "QUALITY_SEAL_APPROVED",
+    "BROKEN_QUALITY_SEAL": "QUALITY_SEAL_BROKEN",
+    "REJECTED": "QUALITY_SEAL_REJECTED",
+    "DRAFT": "QUALITY_SEAL_RESET",
+}
+
+
+def _event_value(value: Any) -> Any:
+    """A field value as an event shows it: an external id by its id, a lifecycle by its phases."""
+    if isinstance(value, Mapping) and "externalId" in value:
+        return value["externalId"]
+    if isinstance(value, Mapping) and "phases" in value:
+        return [dict(p) for p in value["phases"]]
+    return value
+
+
+def _insert_at(table: dict[str, Any], position: int, key: str, value: Any) -> None:
+    """Put ``key`` back at ``position`` of an insertion-ordered dict (rebuilds it in place)."""
+    items = list(table.items())
+    items.insert(position, (key, value))
+    table.clear()
+    table.update(items)
 
 
 def _relation_record(node: dict[str, Any], reverse: dict[str, Any]) -> RelationRecord:
