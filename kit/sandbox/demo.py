@@ -11,8 +11,9 @@ came about is drawn from a second stream (:mod:`kit.sandbox.demo_history`), so t
 and the store they give, never change.
 
 What public clients read beyond GraphQL's basics (IT component hierarchies, documents, several roles with
-comments on one subscription) is drawn last, from a third stream (``"{seed}/extras"``): adding it left every
-earlier draw, and so every fact sheet, value and relation id of a seed, as it was.
+comments on one subscription, the custom fields of :data:`kit.sandbox.metamodel.CUSTOM_FIELDS`, successor
+relations) is drawn last, from a third stream (``"{seed}/extras"``): adding it left every earlier draw, and so
+every fact sheet, value and relation id of a seed, as it was.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from kit.errors import LxkitError
 from kit.leanix.metamodel import FactSheetTypeDef, FieldDef, FieldKind, MetaModel
 from kit.sandbox.demo_history import HISTORY_START, REFERENCE_DATE, Past, clock_of
 from kit.sandbox.guards import as_of_date
-from kit.sandbox.metamodel import DEFAULT_METAMODEL
+from kit.sandbox.metamodel import CUSTOM_FIELDS, DEFAULT_METAMODEL
 from kit.sandbox.store import Store
 
 __all__ = [
@@ -656,8 +657,10 @@ class _Generator:
     # -- field values ----------------------------------------------------------------------------------------
 
     def _value_makers(self, tdef: FactSheetTypeDef) -> list[tuple[str, Callable[[str], Any]]]:
-        """One value generator per field of the type, decided once instead of per fact sheet."""
-        return [(f.name, self._value_maker(tdef, f)) for f in tdef.fields]
+        """One value generator per field of the type, decided once instead of per fact sheet (custom fields
+        aside: :class:`_Extras` fills them from its own stream)."""
+        custom = CUSTOM_FIELDS.get(tdef.name, ())
+        return [(f.name, self._value_maker(tdef, f)) for f in tdef.fields if f.name not in custom]
 
     def _value_maker(self, tdef: FactSheetTypeDef, fdef: FieldDef) -> Callable[[str], Any]:
         rng, kind, values = self.rng, fdef.kind, fdef.values
@@ -713,7 +716,7 @@ class _Generator:
     def _relations(self) -> None:
         for rdef in self.metamodel.relations:
             sources, targets = self.active[rdef.source], self.active[rdef.target]
-            if not sources or not targets:
+            if not sources or not targets or rdef.name == _SUCCESSOR:  # successors: see _Extras
                 continue
             share, low, high = _FAN_OUT.get(rdef.name, _DEFAULT_FAN_OUT)
             pick = self._matcher(rdef.name, targets)
@@ -781,7 +784,7 @@ class _Generator:
 class _Extras:
     """The parts drawn after everything else, from their own stream ``rng`` (see the module docstring):
     IT components under parent IT components of the same vendor, documents (links) on applications and IT
-    components, and a second role plus comments on some subscriptions.
+    components, a second role plus comments on some subscriptions, the custom fields and successor relations.
 
     Draws never depend on ``as_of``: they run over the generator's lists of the reference day (stand-ins before
     it) and only the writes are skipped for what did not exist yet, so a seed's extras are the same on every day.
@@ -797,6 +800,8 @@ class _Extras:
         self._itcomponent_hierarchy()
         self._documents()
         self._subscription_roles()
+        self._custom_fields()
+        self._successors()
 
     def _itcomponent_hierarchy(self) -> None:
         """About 15 % of the later IT components get a parent among the first 30 % of the same vendor
@@ -871,7 +876,80 @@ class _Extras:
                 role["comment"] = comment
             sub["roles"] = tuple(roles.values())
 
+    def _custom_fields(self) -> None:
+        """Values for the custom fields (:data:`CUSTOM_FIELDS`) of the types that have them, on a share of the
+        active fact sheets. A custom field is taken to exist since its fact sheet's creation, so before the
+        reference day a fact sheet that exists has the same values. Neither ``rev`` nor ``updatedAt`` moves:
+        the values are part of the generated state, not a change."""
+        mm, store, rng = self.gen.metamodel, self.store, self.rng
+        for type_name, names in CUSTOM_FIELDS.items():
+            if not mm.has_type(type_name):
+                continue
+            tdef = mm.type(type_name)
+            fdefs = [f for f in (tdef.field(n) for n in names) if f is not None]
+            for rec in self.gen.active.get(type_name, ()):
+                values = {
+                    f.name: self._custom_value(f) for f in fdefs if rng.random() < _CUSTOM_SHARE[f.kind]
+                }
+                stored = store.factsheet(rec["id"])
+                if stored is None or not values:
+                    continue
+                rev = stored["rev"]
+                store.update_factsheet(rec["id"], updated_at=stored["updatedAt"], **values)
+                stored["rev"] = rev  # update_factsheet bumps it; generation is not a change
 
+    def _custom_value(self, fdef: FieldDef) -> Any:
+        """A value of a custom field's kind: amounts in euros (capEx, opEx), a ServiceNow id, platforms."""
+        rng = self.rng
+        if fdef.kind is FieldKind.DOUBLE:
+            return round(rng.lognormvariate(9.8, 1.2), -2)
+        if fdef.kind is FieldKind.INTEGER:
+            return rng.between(1, 1000)
+        if fdef.kind is FieldKind.MULTIPLE_SELECT:
+            return rng.some(fdef.values, min(rng.between(1, 3), len(fdef.values)))
+        if fdef.kind is FieldKind.SINGLE_SELECT:
+            return rng.pick(fdef.values)
+        return f"SN-{rng.between(100000, 999999)}"
+
+    def _successors(self) -> None:
+        """``relToSuccessor`` (and so ``relToPredecessor``) on a share of the active applications and IT
+        components: the successor is a later fact sheet of the same family (IT components of the same vendor,
+        applications whose names start with the same word, ``Finance Portal`` -> ``Finance Hub``), so a chain
+        never loops. Some relations carry ``activeFrom`` (the hand-over) and a description."""
+        mm, gen, rng = self.gen.metamodel, self.gen, self.rng
+        for type_name, share in _SUCCESSOR_SHARE.items():
+            if not mm.has_type(type_name) or _SUCCESSOR not in mm.relations_of(type_name):
+                continue
+            families: dict[str, list[dict[str, Any]]] = {}
+            for rec in gen.active.get(type_name, ()):
+                key = gen.vendor_of.get(rec["id"]) or rec["name"].split(" ", 1)[0]
+                families.setdefault(key, []).append(rec)
+            for family in families.values():
+                for i, rec in enumerate(family[:-1]):
+                    if rng.random() >= share:
+                        continue
+                    successor = family[i + 1 + int(rng.random() * (len(family) - i - 1))]
+                    rel_id = self.uid()
+                    values: dict[str, Any] = {}
+                    if rng.random() < 0.5:
+                        values["activeFrom"] = _month(rng.between(2022 * 12, 2028 * 12))
+                    if rng.random() < 0.3:
+                        values["description"] = rng.pick(_SUCCESSOR_NOTES)
+                    if gen.past is None:
+                        self.store.add_relation(_SUCCESSOR, rec["id"], successor["id"], id=rel_id, **values)
+                    else:
+                        gen.past.relate(_SUCCESSOR, rec, successor, rel_id, values)
+
+
+_SUCCESSOR = "relToSuccessor"
+_SUCCESSOR_SHARE = {"Application": 0.15, "ITComponent": 0.1}
+_SUCCESSOR_NOTES = (
+    "Replacement agreed in the target architecture",
+    "Users migrate region by region",
+    "Data migration planned with the vendor",
+)
+_CUSTOM_SHARE = {FieldKind.DOUBLE: 0.6, FieldKind.MULTIPLE_SELECT: 0.5}
+_CUSTOM_SHARE = {kind: _CUSTOM_SHARE.get(kind, 0.55) for kind in FieldKind}
 _ITC_CHILD_SHARE = 0.15
 _DOCUMENT_SHARE = {"Application": 0.35, "ITComponent": 0.15}
 _ROLE_SHARE = 0.33

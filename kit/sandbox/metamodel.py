@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kit.leanix import RELATION_BASE_FIELDS, FactSheetTypeDef, FieldDef, FieldKind, MetaModel, RelationDef
 
-__all__ = ["DEFAULT_METAMODEL"]
+__all__ = ["CUSTOM_FIELDS", "DEFAULT_METAMODEL"]
 
 _K = FieldKind
 
@@ -42,6 +42,24 @@ _FUNCTIONAL_SUITABILITY = _single(
 _TECHNICAL_SUITABILITY = _single(
     "technicalSuitability", "inappropriate", "unreasonable", "adequate", "fullyAppropriate"
 )
+
+# The demo workspace's custom fields: the ones SAP's GraphQL examples read and write ("Retrieving Custom Fact
+# Sheet Attributes": capEx/opEx on ITComponent; "Updating a Fact Sheet": serviceNowId, a string, and
+# supportedPlatforms, a multiple select set to ["macOS", "windows"]). A real workspace adds its own in the same
+# way: plain fields of the type, next to the meta model's.
+_CUSTOM_APPLICATION = (
+    _f("serviceNowId", _K.STRING),
+    FieldDef(
+        "supportedPlatforms", _K.MULTIPLE_SELECT, ("windows", "macOS", "linux", "iOS", "android", "web")
+    ),
+)
+_CUSTOM_ITCOMPONENT = (_f("capEx", _K.DOUBLE), _f("opEx", _K.DOUBLE))
+
+CUSTOM_FIELDS: dict[str, tuple[str, ...]] = {
+    "Application": tuple(f.name for f in _CUSTOM_APPLICATION),
+    "ITComponent": tuple(f.name for f in _CUSTOM_ITCOMPONENT),
+}
+"""The demo workspace's custom fields by type (the demo fills them in its own step, after the rest)."""
 
 _TYPES = (
     FactSheetTypeDef(
@@ -111,6 +129,7 @@ _TYPES = (
             _f("numberOfUsers", _K.INTEGER),
             _single("hostingType", "onPremise", "iaas", "paas", "saas"),
             _f("goLiveDate", _K.DATE),
+            *_CUSTOM_APPLICATION,
         ),
         categories=("businessApplication", "microservice", "deployment"),
     ),
@@ -146,6 +165,7 @@ _TYPES = (
             _f("version", _K.STRING),
             _f("totalAnnualCost", _K.DOUBLE),
             _ALIAS,
+            *_CUSTOM_ITCOMPONENT,
         ),
         categories=("software", "hardware", "service", "saas", "iaas", "paas"),
     ),
@@ -244,7 +264,12 @@ _RELATIONS = (
         "BusinessContext",
         "relBusinessContextToBusinessCapability",
     ),
+    # Successors within a type (the application or IT component that replaces this one), as the default meta
+    # model has them; only the base relation fields (activeFrom, activeUntil, description).
+    _rel("relToSuccessor", "Application", "Application", "relToPredecessor"),
+    _rel("relToSuccessor", "ITComponent", "ITComponent", "relToPredecessor"),
 )
 
 DEFAULT_METAMODEL = MetaModel(types=_TYPES, relations=_RELATIONS)
-"""Meta model v4 (12 types) plus v3's Project, Process and UserGroup, with LeanIX's relation names."""
+"""Meta model v4 (12 types) plus v3's Project, Process and UserGroup, with LeanIX's relation names, successor
+relations on Application and ITComponent and the custom fields of :data:`CUSTOM_FIELDS`."""
