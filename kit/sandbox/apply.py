@@ -226,8 +226,14 @@ class _Applier:
                 return  # an existing ACCOUNTABLE subscription is not replaced
             self.store.unsubscribe(fs_id, existing["id"])
         if write.action == "upsert":
-            roles = [r["id"] for r in self.store.subscription_roles.values() if r["name"] in write.roles]
-            self.store.subscribe(fs_id, user["id"], write.type, roles)
+            chosen = [r for r in self.store.subscription_roles.values() if r["name"] in write.roles]
+            sub = self.store.subscribe(fs_id, user["id"], write.type, [r["id"] for r in chosen])
+            comments = {
+                r["id"]: write.role_comments[r["name"]] for r in chosen if write.role_comments.get(r["name"])
+            }
+            if comments:  # a role's comment belongs to this subscription (LeanIX: roles { id name comment })
+                ids = [r["id"] for r in chosen]
+                self.store.update_subscription(fs_id, sub["id"], role_ids=ids, role_comments=comments)
         self.result.applied += 1
 
     def document(self, write: DocumentWrite) -> None:
