@@ -142,9 +142,17 @@ def test_binding_error_names_the_key_that_differs() -> None:
         evaluate([config(), config(connectorVersion="2.0.0")], ldif(connectorVersion="3.0.0"))
 
 
-def test_outbound_configurations_are_refused() -> None:
-    with pytest.raises(EngineError, match="Only inbound"):
+def test_an_outbound_configuration_without_its_root_scope_is_refused_with_the_path() -> None:
+    # outbound runs are evaluated (tests/integration/test_outbound.py); the docs make the root scope required
+    with pytest.raises(ConfigurationError, match="scope: an outbound configuration needs a root 'scope'"):
         evaluate(config(processingDirection="outbound"), ldif(processingDirection="outbound"))
+
+
+def test_a_direction_other_than_inbound_or_outbound_is_refused() -> None:
+    with pytest.raises(
+        EngineError, match="processingDirection is 'sideways'; LeanIX knows 'inbound' and 'outbound'"
+    ):
+        evaluate(config(processingDirection="sideways"), ldif(processingDirection="sideways"))
 
 
 def test_syntax_errors_are_reported_with_their_json_path() -> None:

@@ -467,8 +467,8 @@ def evaluate(
         return evaluate_outbound(configuration, ldif, view, fields=fields, now=now)
     if direction != "inbound":
         raise EngineError(
-            f"Only inbound configurations are evaluated offline; this one is {direction} "
-            "(writeToLdif covers inbound exports)"
+            f"processingDirection is {direction!r}; LeanIX knows 'inbound' and 'outbound': set one of them "
+            "in the configuration or the LDIF header"
         )
     model = FieldModel(fields, view, config_types(configuration))
     compiled = compile_configuration(configuration, model)
