@@ -5,7 +5,10 @@ Reports, side by side:
 - DataFrame build time from the decoded pages: the kit's declared columns against ``pd.json_normalize`` on the
   same pages (raw, and followed by the dtype conversions that make its result comparable);
 - the client-side share of end-to-end time (everything but the server's own time, read from Server-Timing);
-- memory per fact sheet of the frames (deep).
+- memory per fact sheet of the frames (deep);
+- the sandbox's server-side answer (GraphQL execution plus JSON encoding) for every page of the kit's reader
+  query, in this process on a workspace of the same size, through the direct path for plain
+  ``allFactSheets`` queries and through graphql-core, side by side (the answers are checked byte for byte).
 
 Run: ``.venv/bin/python benchmarks/fetch.py [--size 100000]``; results go to benchmarks/results/fetch.json.
 """
@@ -33,7 +36,10 @@ from kit.client import LeanIXClient  # noqa: E402
 from kit.config import Secret  # noqa: E402
 from kit.frames.columns import build_frame  # noqa: E402
 from kit.frames.queries import wide_query  # noqa: E402
+from kit.frames.reader import _PAGE_QUERY  # noqa: E402
 from kit.sandbox import SANDBOX_TOKEN  # noqa: E402
+from kit.sandbox.demo import generate_workspace  # noqa: E402
+from kit.sandbox.graphql_api import PathfinderGraphQL  # noqa: E402
 from kit.workspace import Workspace  # noqa: E402
 
 
@@ -104,6 +110,62 @@ def timed(function, *args):
     return result, time.perf_counter() - started
 
 
+def serve_all_pages(api: PathfinderGraphQL, queries: dict[str, str], page_size: int) -> list[bytes]:
+    """Every page of every type as the server answers it (execution and JSON encoding), in order."""
+    bodies = []
+    for type_name, query in queries.items():
+        after = None
+        while True:
+            variables = {"first": page_size, "after": after, "type": type_name, "filter": None}
+            answer = api.execute(query, variables)
+            bodies.append(json.dumps(answer, separators=(",", ":")).encode())
+            info = answer["data"]["allFactSheets"]["pageInfo"]
+            if not info["hasNextPage"]:
+                break
+            after = info["endCursor"]
+    return bodies
+
+
+def server_paths(size: int, repeat: int, page_size: int = 1000) -> dict:
+    """Server-side time of the kit's reader pages through the direct path and through graphql-core."""
+    store = generate_workspace(size)
+    api = PathfinderGraphQL(store)
+    queries = {
+        t: _PAGE_QUERY % f"id ... on {t} {{ {wide_query(store.metamodel, t, None).selection} }}"
+        for t in store.metamodel.type_names
+    }
+    times: dict[str, list[float]] = {"direct": [], "graphql_core": []}
+    answers: dict[str, list[bytes]] = {}
+    for direct in (True, False):  # warm the document, plan and result caches
+        api.direct = direct
+        answers["direct" if direct else "graphql_core"] = serve_all_pages(api, queries, page_size)
+    if answers["direct"] != answers["graphql_core"]:
+        raise SystemExit("the direct path and graphql-core answered differently")
+    for _ in range(repeat):
+        for name, direct in (("direct", True), ("graphql_core", False)):
+            api.direct = direct
+            times[name].append(timed(serve_all_pages, api, queries, page_size)[1])
+    direct_s, core_s = min(times["direct"]), min(times["graphql_core"])
+    pages = len(answers["direct"])
+    print(
+        f"server side, {pages} pages of {page_size}: direct path {direct_s:.2f} s, graphql-core {core_s:.2f} s "
+        f"({core_s / direct_s:.1f}x); answers identical byte for byte"
+    )
+    return {
+        "fact_sheets": len(store),
+        "pages": pages,
+        "page_size": page_size,
+        "direct_seconds": round(direct_s, 3),
+        "graphql_core_seconds": round(core_s, 3),
+        "speedup": round(core_s / direct_s, 2),
+        "direct_median_seconds": round(statistics.median(times["direct"]), 3),
+        "graphql_core_median_seconds": round(statistics.median(times["graphql_core"]), 3),
+        "repeat": repeat,
+        "statistic": "min",
+        "identical_answers": True,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=100_000)
@@ -157,6 +219,7 @@ def main() -> None:
             f"({typed_s / kit_s:.1f}x)"
         )
 
+        server = server_paths(args.size, args.repeat)
         results = {
             "benchmark": "fetch",
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
@@ -183,6 +246,7 @@ def main() -> None:
                 "kit_median_seconds": round(statistics.median(kit_times), 4),
                 "json_normalize_median_seconds": round(statistics.median(norm_times), 4),
             },
+            "server_paths": server,
             "targets": {"speedup_vs_json_normalize": ">= 3", "memory_bytes_per_fact_sheet": "< 1024"},
         }
         out = ROOT / "benchmarks" / "results" / "fetch.json"

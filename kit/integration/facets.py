@@ -33,6 +33,7 @@ __all__ = [
     "FacetError",
     "Filter",
     "compile_filter",
+    "facet_values",
     "scope_filter",
     "select",
     "sort_records",
@@ -161,17 +162,34 @@ def _facet(
     schema: MetaModel | None,
 ) -> Predicate | None:
     rel_filter = facet.get("relationFieldsFilter")
-    if not keys and not (rel_filter and _may_be_relation(key, schema)):
+    narrowing = (rel_filter and _may_be_relation(key, schema)) or (
+        key == "Subscriptions" and facet.get("subscriptionFilter")
+    )
+    if not keys and not narrowing:
         return None  # a facet without keys does not restrict
     values = _facet_values(key, facet, today, tag_group_ids, schema)
     wanted = set(keys)
-    if not wanted:  # relation field filter alone: any qualifying relation
+    if not wanted:  # relation field or subscription filter alone: any qualifying relation or subscription
         return lambda r: values(r)[0] != MISSING
     if operator == "AND":
         return lambda r: wanted.issubset(values(r))
     if operator == "NOR":
         return lambda r: wanted.isdisjoint(values(r))
     return lambda r: not wanted.isdisjoint(values(r))
+
+
+def facet_values(
+    key: str,
+    facet: Mapping[str, Any] | None = None,
+    *,
+    today: date | None = None,
+    tag_group_ids: Collection[str] | None = None,
+    schema: MetaModel | None = None,
+) -> Values:
+    """A function giving a record's keys for facet ``key`` (``__missing__`` when it has none), as the filter
+    sees them: ``facet`` (a facet filter of that key) adds its ``dateFilter``, ``relationFieldsFilter`` or
+    ``subscriptionFilter``. Used to count facet results (``filterOptions``) the way the filter matches."""
+    return _facet_values(key, facet or _EMPTY, today, tag_group_ids, schema)
 
 
 def _may_be_relation(key: str, schema: MetaModel | None) -> bool:
@@ -195,7 +213,7 @@ def _facet_values(
     if key == "lifecycle":
         return _lifecycle_values(facet.get("dateFilter"), today)
     if key == "Subscriptions":
-        return lambda r: rec.subscribers(r) or (MISSING,)
+        return _subscription_values(facet.get("subscriptionFilter"))
     if key == "TrashBin":
         return lambda r: ("archived",) if rec.is_archived(r) else ("active",)
     if key == "lxState":
@@ -250,6 +268,31 @@ def _dynamic_values(key: str, facet: Mapping[str, Any]) -> Values:
         if isinstance(value, bool):
             return ("true" if value else "false",)
         return (str(value) or MISSING,)
+
+    return values
+
+
+def _subscription_values(subscription_filter: Mapping[str, Any] | None) -> Values:
+    """Ids of the users subscribed; with a ``subscriptionFilter`` (``{type, roleId}``, either optional) only
+    subscriptions of that type that carry that role count."""
+    if not subscription_filter:
+        return lambda r: rec.subscribers(r) or (MISSING,)
+    kind = subscription_filter.get("type")
+    role_id = subscription_filter.get("roleId")
+    if kind is not None and str(kind).upper() not in ("RESPONSIBLE", "ACCOUNTABLE", "OBSERVER"):
+        raise FacetError(
+            f"Facet 'Subscriptions': subscriptionFilter.type must be RESPONSIBLE, ACCOUNTABLE or OBSERVER, "
+            f"not {kind!r}"
+        )
+    wanted_type = str(kind).upper() if kind is not None else None
+
+    def matches(sub: Mapping[str, Any]) -> bool:
+        if wanted_type is not None and sub.get("type") != wanted_type:
+            return False
+        return role_id is None or any(role.get("id") == role_id for role in sub.get("roles") or ())
+
+    def values(r: Record) -> Sequence[str]:
+        return [s["user"]["id"] for s in rec.subscriptions(r) if matches(s)] or (MISSING,)
 
     return values
 

@@ -6,6 +6,14 @@ introspection, validation messages and field types follow the workspace's meta m
 sorting and forward-only cursor paging. Filtering and sorting are :mod:`kit.integration.facets`, the code the
 integration engine's workspace views use too; filtered and sorted result lists are cached per store version
 so paging through 100,000 fact sheets filters once. Parsed and validated documents are cached by query text.
+Without ``first`` every match is returned, as LeanIX does. ``filterOptions`` on the connection is
+:mod:`kit.sandbox.filter_options`.
+
+Plain ``allFactSheets`` queries (one root field; totalCount, pageInfo and edges with cursor and node; inline
+fragments on the node; no named fragments, directives or fields with resolvers) skip graphql-core: the answer
+is built straight from the records with the same field plans the executor uses (:func:`_direct_answer`), and
+is the very answer graphql-core gives; anything else, and any value or argument that would raise an error,
+goes through graphql-core.
 
 For tests of reads that must notice a workspace changing under them, :attr:`PathfinderGraphQL.between_pages`
 (off by default) is called with a :class:`PageServed` after each answer that served an ``allFactSheets`` page,
@@ -18,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,8 +38,12 @@ from weakref import WeakKeyDictionary
 from graphql import (
     DocumentNode,
     FieldNode,
+    GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLFloat,
     GraphQLID,
+    GraphQLInt,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -38,6 +51,9 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
     Undefined,
     build_schema,
     execute_sync,
@@ -47,6 +63,7 @@ from graphql import (
     parse,
     validate,
 )
+from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path
 
 try:  # graphql-core 3.3; on 3.2 queries run on the stock executor (slower on big pages, same answers)
@@ -55,16 +72,17 @@ except ImportError:  # pragma: no cover - depends on the installed graphql-core
     IncrementalExecutor = None  # type: ignore[assignment,misc]
 
 from kit.errors import LxkitError
-from kit.integration.facets import FacetError, compile_filter, sort_records
+from kit.integration.facets import FacetError, compile_filter, facet_values, sort_records
 from kit.leanix.metamodel import BASE_FIELD_NAMES, MetaModel
 from kit.sandbox import mutations
-from kit.sandbox.schema import build_sdl
+from kit.sandbox.filter_options import filter_options
+from kit.sandbox.schema import build_sdl, relation_type_name
 from kit.sandbox.store import Store
 
 __all__ = ["DEFAULT_PAGE_SIZE", "PageServed", "PathfinderGraphQL", "build_sdl"]
 
-DEFAULT_PAGE_SIZE = 40
-"""Page size when a query gives no ``first`` (LeanIX's REST default; see the report for GraphQL)."""
+DEFAULT_PAGE_SIZE: int | None = None
+"""Page size when a query gives no ``first``: None, every match, as LeanIX's ``allFactSheets`` does."""
 _CURSOR_PREFIX = "lxkit:"
 _DOCUMENT_CACHE_SIZE = 256
 _RESULT_CACHE_SIZE = 16
@@ -137,10 +155,12 @@ def _decode_cursor(cursor: str | None) -> int:
     raise GraphQLError(f"Invalid cursor '{cursor}': pass the endCursor of the previous page.")
 
 
-def _page(items: Sequence[Any], first: int | None, after: str | None, default_first: int) -> dict[str, Any]:
-    """A relay connection over ``items`` (forward only)."""
+def _page(
+    items: Sequence[Any], first: int | None, after: str | None, default_first: int | None
+) -> dict[str, Any]:
+    """A relay connection over ``items`` (forward only); no ``first`` and no default: every item after ``after``."""
     start = _decode_cursor(after) + 1
-    size = default_first if first is None else first
+    size = (default_first if default_first is not None else len(items)) if first is None else first
     if size < 0:
         raise GraphQLError(f"'first' must not be negative, got {size}.")
     end = min(start + size, len(items))
@@ -164,6 +184,11 @@ def _resolve_all_factsheets(
     api: PathfinderGraphQL = info.context.api
     rows = api.select(factSheetType, filter, sort)
     page = _page(rows, first, after, api.default_page_size)
+    page["_query"] = (factSheetType, filter, rows)  # for filterOptions
+    narrow = _edge_narrowing(api.store, filter)
+    if narrow is not None:
+        for edge in page["edges"]:
+            edge.node = narrow(edge.node)
     if info.context.served is not None:
         edges = page["edges"]
         info.context.served.append(
@@ -173,7 +198,7 @@ def _resolve_all_factsheets(
                 filter=filter,
                 first_row=edges[0].offset if edges else _decode_cursor(after) + 1,
                 rows=len(edges),
-                size=api.default_page_size if first is None else first,
+                size=(api.default_page_size or len(rows)) if first is None else first,
                 total=page["totalCount"],
                 has_next=page["pageInfo"]["hasNextPage"],
             )
@@ -182,7 +207,95 @@ def _resolve_all_factsheets(
 
 
 def _resolve_factsheet(_root: Any, info: Any, id: str) -> Any:  # noqa: A002
-    return info.context.api.store.factsheet(id)
+    found = info.context.api.store.factsheet(id)
+    if found is None:
+        raise GraphQLError(
+            f"Fact sheet with id '{id}' not found: check the id (allFactSheets lists them).",
+            extensions={"errorType": "NOT_FOUND"},
+        )
+    return found
+
+
+def _edge_narrowing(
+    store: Store, filt: Mapping[str, Any] | None
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """What an INCLUSIVE relation-fields filter does to the fact sheets it returns: their connection of that
+    relation keeps only the edges whose fields pass (LeanIX's strict filtering), on a copy of the record.
+    None when the filter has no such facet."""
+    relations = store.metamodel.relation_names
+    narrowed: list[tuple[str, Callable[[Mapping[str, Any]], Sequence[str]]]] = []
+    for facet in (filt or {}).get("facetFilters") or ():
+        if (
+            facet
+            and facet.get("facetKey") in relations
+            and facet.get("relationFieldsFilter")
+            and facet.get("relationFieldsFilterOperator") == "INCLUSIVE"
+        ):
+            key = facet["facetKey"]
+            narrowed.append((key, facet_values(key, facet, today=store.today, schema=store.metamodel)))
+    if not narrowed:
+        return None
+
+    def narrow(record: dict[str, Any]) -> dict[str, Any]:
+        out = dict(record)
+        for key, values in narrowed:
+            connection = record.get(key)
+            if not connection or not connection["totalCount"]:
+                continue
+            keep = set(values(record))
+            edges = [e for e in connection["edges"] if e.node["factSheet"]["id"] in keep]
+            out[key] = {"totalCount": len(edges), "edges": edges}
+        return out
+
+    return narrow
+
+
+def _resolve_filter_options(connection: Mapping[str, Any], info: Any) -> dict[str, Any]:
+    fact_sheet_type, filt, rows = connection["_query"]
+    return filter_options(info.context.api.store, fact_sheet_type, filt, rows)
+
+
+def _plain_without_arguments(resolver: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a resolver whose answer, when the query passes no arguments, is the source's own value: the
+    executor's plans may then read the value directly (see :func:`_plan_field`)."""
+    resolver.plain_without_arguments = True  # type: ignore[attr-defined]
+    return resolver
+
+
+@_plain_without_arguments
+def _resolve_subscriptions(
+    record: Mapping[str, Any],
+    _info: Any,
+    filter: Mapping[str, Any] | None = None,  # noqa: A002 - LeanIX's name
+) -> Any:
+    """A fact sheet's subscriptions; ``filter: {userId, type}`` keeps those of one user and/or type."""
+    connection = record.get("subscriptions")
+    if not filter or connection is None:
+        return connection
+    user_id, kind = filter.get("userId"), filter.get("type")
+    edges = [
+        e
+        for e in connection["edges"]
+        if (user_id is None or e.node["user"]["id"] == user_id) and (kind is None or e.node["type"] == kind)
+    ]
+    return {"totalCount": len(edges), "edges": edges}
+
+
+def _resolve_relation_type(_node: Any, info: Any) -> str:
+    """A relation node's ``type``: its GraphQL type name (``RelApplicationToITComponent``), as in LeanIX."""
+    return str(info.parent_type.name)
+
+
+def _resolve_permission(user: Mapping[str, Any], info: Any) -> dict[str, Any]:
+    """The user's workspace permission in MTM's shape; a store user without one is an active MEMBER."""
+    given = user.get("permission") or {}
+    workspace_id = info.context.api.store.workspace_id
+    return {
+        "id": given.get("id") or f"{workspace_id}:{user.get('id')}",
+        "role": given.get("role") or "MEMBER",
+        "status": given.get("status") or "ACTIVE",
+        "workspaceId": given.get("workspaceId") or workspace_id,
+    }
 
 
 def _list_resolver(attribute: str) -> Callable[..., dict[str, Any]]:
@@ -282,9 +395,14 @@ def _plan_field(parent_type: GraphQLObjectType, nodes: Sequence[FieldNode]) -> _
         type_name = parent_type.name
         return lambda _value: type_name
     field = parent_type.fields.get(name)
-    if field is None or field.resolve is not None or field.args:
+    if field is not None and field.resolve is _resolve_relation_type:
+        type_name = parent_type.name
+        return lambda _value: type_name
+    if field is None or (
+        field.resolve is not None and not getattr(field.resolve, "plain_without_arguments", False)
+    ):
         return None
-    return _plan_type(field.type, nodes)
+    return _plan_type(field.type, nodes)  # no arguments given (checked above): the source's own value
 
 
 def _plan_type(output_type: GraphQLOutputType, nodes: Sequence[FieldNode]) -> _Completer | None:
@@ -307,11 +425,8 @@ def _plan_selection(
     """(response name, field name, completer) per response name, in the order graphql-core collects them."""
     groups: dict[str, list[FieldNode]] = {}
     for node in nodes:
-        for selection in node.selection_set.selections if node.selection_set else ():
-            if not isinstance(selection, FieldNode) or selection.directives:
-                return None
-            response = selection.alias.value if selection.alias else selection.name.value
-            groups.setdefault(response, []).append(selection)
+        if node.selection_set and not _collect(object_type, node.selection_set.selections, groups):
+            return None
     out = []
     for response, group in groups.items():
         plan = _plan_field(object_type, group)
@@ -321,16 +436,61 @@ def _plan_selection(
     return out
 
 
+def _collect(
+    object_type: GraphQLObjectType, selections: Iterable[Any], groups: dict[str, list[FieldNode]]
+) -> bool:
+    """Group ``selections`` by response name for an object of ``object_type`` as graphql-core's field
+    collection does, inline fragments on that type (or an interface it implements) included. False for what
+    plans leave to graphql-core: directives, named fragment spreads."""
+    for selection in selections:
+        if selection.directives:
+            return False
+        if isinstance(selection, FieldNode):
+            response = selection.alias.value if selection.alias else selection.name.value
+            groups.setdefault(response, []).append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition.name.value if selection.type_condition else None
+            if not (
+                condition is None
+                or condition == object_type.name
+                or any(i.name == condition for i in object_type.interfaces)
+            ):
+                return False  # another type's fragment (a union member …): graphql-core decides
+            if not _collect(object_type, selection.selection_set.selections, groups):
+                return False
+        else:
+            return False
+    return True
+
+
+def _unchanged_test(leaf_type: Any) -> Callable[[Any], bool]:
+    """A cheap test for values graphql-core's serializer gives back unchanged (a str for String and ID, an
+    int in 32-bit range for Int, a finite float for Float, a bool for Boolean, a value's own name for enums
+    built from SDL); anything else is coerced by graphql-core's serializer."""
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        return lambda v: type(v) is str
+    if leaf_type is GraphQLInt:
+        return lambda v: type(v) is int and -2147483648 <= v <= 2147483647
+    if leaf_type is GraphQLFloat:
+        return lambda v: type(v) is float and math.isfinite(v)
+    if leaf_type is GraphQLBoolean:
+        return lambda v: type(v) is bool
+    if isinstance(leaf_type, GraphQLEnumType) and all(e.value == n for n, e in leaf_type.values.items()):
+        names = frozenset(leaf_type.values)
+        return lambda v: type(v) is str and v in names
+    return lambda _v: False
+
+
 def _complete_leaf(leaf_type: Any, nullable: bool) -> _Completer:
     coerce = leaf_type.coerce_output_value
-    as_is = leaf_type is GraphQLString or leaf_type is GraphQLID  # both give a str back unchanged
+    unchanged = _unchanged_test(leaf_type)
 
     def complete(value: Any) -> Any:
         if value is None:
             if nullable:
                 return None
             raise _Bail
-        if as_is and type(value) is str:
+        if unchanged(value):
             return value
         try:
             coerced = coerce(value)
@@ -457,6 +617,15 @@ class _Compiled:
         query.fields["allTagGroups"].resolve = _list_resolver("tag_groups")
         query.fields["allSubscriptionRoles"].resolve = _list_resolver("subscription_roles")
         _object_type(self.schema, "TagGroup").fields["tags"].resolve = _resolve_group_tags
+        _object_type(self.schema, "FactSheetConnection").fields[
+            "filterOptions"
+        ].resolve = _resolve_filter_options
+        _object_type(self.schema, "User").fields["permission"].resolve = _resolve_permission
+        for tdef in metamodel.types:
+            _object_type(self.schema, tdef.name).fields["subscriptions"].resolve = _resolve_subscriptions
+            for connection in metamodel.relations_of(tdef.name):
+                node = relation_type_name(tdef.name, connection)
+                _object_type(self.schema, node).fields["type"].resolve = _resolve_relation_type
         mutations.attach(self.schema)
         for type_name, field_name in denied:
             message = f"No permission: fact_sheet_fields:read:{type_name.lower()}:{field_name}"
@@ -498,7 +667,7 @@ class PathfinderGraphQL:
         store: Store,
         denied_fields: Iterable[str] = (),
         *,
-        default_page_size: int = DEFAULT_PAGE_SIZE,
+        default_page_size: int | None = DEFAULT_PAGE_SIZE,
         between_pages: Callable[[PageServed], None] | None = None,
     ) -> None:
         """``denied_fields`` like ``"Application.businessCriticality"`` answer LeanIX's permission error.
@@ -510,6 +679,9 @@ class PathfinderGraphQL:
         self.store = store
         self.default_page_size = default_page_size
         self.between_pages = between_pages
+        self.direct = True
+        """Answer plain ``allFactSheets`` queries straight from the records (:func:`_direct_answer`); False
+        sends every query through graphql-core (benchmarks compare the two)."""
         self._denied = _parse_denied(store.metamodel, denied_fields)
         self._compiled = _compiled(store.metamodel, self._denied)
         self._results: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
@@ -533,6 +705,10 @@ class PathfinderGraphQL:
                 return {"data": None, "errors": [e.formatted for e in errors]}
             if mutations.is_mutation(document, operation_name):
                 return mutations.execute_mutation(self, document, variables, operation_name)
+            if self.direct and self.between_pages is None:
+                answer = _direct_answer(self, document, variables, operation_name)
+                if answer is not None:
+                    return answer
             context = _Context(self)
             result = execute_sync(
                 self.schema,
@@ -655,3 +831,193 @@ def _sorted(mm: MetaModel, rows: list[dict[str, Any]], sortings: Sequence[Mappin
         return sort_records(rows, sortings, mm)  # type: ignore[return-value]
     except FacetError as error:
         raise GraphQLError(str(error)) from None
+
+
+# -------------------------------------------------------------------------------------------------------
+# The direct path: plain allFactSheets queries answered straight from the records
+
+
+class _DirectPlan:
+    """How to answer one document's ``allFactSheets`` without graphql-core: the root field, its connection
+    selection (totalCount, pageInfo, edges with cursor and node) and, per fact sheet type met, the node's
+    completers (built on first use)."""
+
+    __slots__ = ("connection", "document", "field", "node_nodes", "node_plans", "operation", "response")
+
+    def __init__(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        field: FieldNode,
+        connection: list[tuple[str, str, Any]],
+        node_nodes: list[FieldNode],
+    ) -> None:
+        self.document = document  # kept alive: plans are cached by its id
+        self.operation = operation
+        self.field = field
+        self.response = field.alias.value if field.alias else field.name.value
+        self.connection = connection
+        self.node_nodes = node_nodes
+        self.node_plans: dict[str, list[tuple[str, str, _Completer]] | None] = {}
+
+    def node_plan(self, schema: GraphQLSchema, type_name: str) -> list[tuple[str, str, _Completer]] | None:
+        plan = self.node_plans.get(type_name, Undefined)
+        if plan is Undefined:
+            found = schema.type_map.get(type_name)
+            plan = (
+                _plan_selection(found, self.node_nodes)
+                if isinstance(found, GraphQLObjectType) and found.is_type_of is None
+                else None
+            )
+            self.node_plans[type_name] = plan
+        return plan  # type: ignore[return-value]
+
+
+_DIRECT_PLANS: dict[tuple[int, str | None], tuple[DocumentNode, _DirectPlan | None]] = {}
+_MAX_DIRECT_PLANS = 256
+
+
+def _direct_plan(document: DocumentNode, operation_name: str | None) -> _DirectPlan | None:
+    """The document's direct plan (or None), cached per document and operation."""
+    key = (id(document), operation_name)
+    hit = _DIRECT_PLANS.get(key)
+    if hit is not None and hit[0] is document:  # the entry keeps its document alive, so ids stay unique
+        return hit[1]
+    plan = _make_direct_plan(document, operation_name)
+    if len(_DIRECT_PLANS) >= _MAX_DIRECT_PLANS:
+        _DIRECT_PLANS.clear()
+    _DIRECT_PLANS[key] = (document, plan)
+    return plan
+
+
+_CONNECTION_FIELDS = {"totalCount", "pageInfo", "edges", "__typename"}
+_PAGE_INFO_FIELDS = {"hasNextPage", "endCursor", "__typename"}
+_EDGE_FIELDS = {"node", "cursor", "__typename"}
+
+
+def _plain_fields(node: FieldNode, allowed: set[str]) -> list[FieldNode] | None:
+    """The sub-fields of ``node`` when all are plain fields among ``allowed`` with distinct response names."""
+    if node.selection_set is None:
+        return None
+    out: list[FieldNode] = []
+    seen: set[str] = set()
+    for selection in node.selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
+            return None
+        response = selection.alias.value if selection.alias else selection.name.value
+        if selection.name.value not in allowed or response in seen:
+            return None
+        seen.add(response)
+        out.append(selection)
+    return out
+
+
+def _make_direct_plan(document: DocumentNode, operation_name: str | None) -> _DirectPlan | None:
+    """A plan when the document is one query of one ``allFactSheets`` field whose connection selection is
+    plain; None sends the request through graphql-core."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != len(document.definitions):
+        return None  # named fragments: graphql-core
+    if operation_name is None:
+        operation = operations[0] if len(operations) == 1 else None
+    else:
+        operation = next((o for o in operations if o.name and o.name.value == operation_name), None)
+    if operation is None or operation.operation is not OperationType.QUERY or operation.directives:
+        return None
+    roots = operation.selection_set.selections
+    if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].directives:
+        return None
+    root = roots[0]
+    if root.name.value != "allFactSheets":
+        return None
+    connection: list[tuple[str, str, Any]] = []
+    node_nodes: list[FieldNode] = []
+    for field in _plain_fields(root, _CONNECTION_FIELDS) or ():
+        response, name = (field.alias or field.name).value, field.name.value
+        sub: Any = None
+        if name == "pageInfo":
+            sub = _plain_fields(field, _PAGE_INFO_FIELDS)
+        elif name == "edges":
+            edge_fields = _plain_fields(field, _EDGE_FIELDS)
+            if edge_fields is None:
+                return None
+            sub = [((f.alias or f.name).value, f.name.value) for f in edge_fields]
+            if node_nodes and any(f.name.value == "node" for f in edge_fields):
+                return None  # several node selections: graphql-core
+            node_nodes = [f for f in edge_fields if f.name.value == "node"]
+            if len(node_nodes) > 1:
+                return None
+        if name in ("pageInfo", "edges") and sub is None:
+            return None
+        if name == "pageInfo":
+            sub = [((f.alias or f.name).value, f.name.value) for f in sub]
+        connection.append((response, name, sub))
+    if not connection:
+        return None
+    return _DirectPlan(document, operation, root, connection, node_nodes)
+
+
+def _direct_answer(
+    api: PathfinderGraphQL,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> dict[str, Any] | None:
+    """The answer graphql-core would give to a plain ``allFactSheets`` query, built straight from the
+    records with the executor's field plans; None when the query or a value needs graphql-core (fragments
+    it cannot place, resolvers, errors of any kind), which then answers it, errors and all."""
+    plan = _direct_plan(document, operation_name)
+    if plan is None:
+        return None
+    schema = api.schema
+    query_type = schema.query_type
+    assert query_type is not None
+    try:
+        coerced = get_variable_values(schema, plan.operation.variable_definitions or (), variables or {})
+        if isinstance(coerced, list):
+            return None
+        args = get_argument_values(query_type.fields["allFactSheets"], plan.field, coerced)
+        rows = api.select(args.get("factSheetType"), args.get("filter"), args.get("sort"))
+        page = _page(rows, args.get("first"), args.get("after"), api.default_page_size)
+    except GraphQLError:
+        return None
+    edges: list[_PageEdge] = page["edges"]
+    narrow = _edge_narrowing(api.store, args.get("filter"))
+    try:
+        out: dict[str, Any] = {}
+        for response, name, sub in plan.connection:
+            if name == "totalCount":
+                out[response] = page["totalCount"]
+            elif name == "__typename":
+                out[response] = "FactSheetConnection"
+            elif name == "pageInfo":
+                info = page["pageInfo"]
+                out[response] = {r: "PageInfo" if n == "__typename" else info[n] for r, n in sub}
+            else:
+                out[response] = [_direct_edge(api, plan, edge, sub, narrow) for edge in edges]
+    except _Bail:
+        return None
+    return {"data": {plan.response: out}}
+
+
+def _direct_edge(
+    api: PathfinderGraphQL,
+    plan: _DirectPlan,
+    edge: _PageEdge,
+    fields: list[tuple[str, str]],
+    narrow: Callable[[dict[str, Any]], dict[str, Any]] | None,
+) -> dict[str, Any]:
+    answer: dict[str, Any] = {}
+    for response, name in fields:
+        if name == "cursor":
+            answer[response] = edge.cursor
+        elif name == "__typename":
+            answer[response] = "FactSheetEdge"
+        else:
+            record = edge.node if narrow is None else narrow(edge.node)
+            node_plan = plan.node_plan(api.schema, record["__typename"])
+            if node_plan is None:
+                raise _Bail
+            get = record.get
+            answer[response] = {r: complete(get(n)) for r, n, complete in node_plan}
+    return answer

@@ -35,7 +35,7 @@ _BASE_FIELDS = """
   completion: FactSheetCompletion
   permissions: FactSheetPermissions
   tags: [Tag]
-  subscriptions: SubscriptionConnection"""
+  subscriptions(filter: SubscriptionFilter): SubscriptionConnection"""
 
 _FIXED_SDL = """
 schema { query: Query mutation: Mutation }
@@ -84,7 +84,9 @@ type User {
   lastName: String
   displayName: String
   technicalUser: Boolean
+  permission: UserPermission
 }
+type UserPermission { id: ID role: String status: String workspaceId: ID }
 type SubscriptionRole {
   id: ID!
   name: String
@@ -109,7 +111,29 @@ type SubscriptionConnection { totalCount: Int! edges: [SubscriptionEdge] }
 interface BaseFactSheet {%(base_fields)s
 }
 type FactSheetEdge { node: BaseFactSheet cursor: String }
-type FactSheetConnection { totalCount: Int! pageInfo: PageInfo! edges: [FactSheetEdge] }
+type FactSheetConnection {
+  totalCount: Int!
+  pageInfo: PageInfo!
+  edges: [FactSheetEdge]
+  filterOptions: FilterOptions
+}
+type FilterOptions { facets: [Facet] }
+type Facet {
+  facetKey: String
+  possibleOperators: [FacetFilterOperator]
+  operator: FacetFilterOperator
+  total: Int
+  results: [FacetResult]
+  dateFilter: DateFilter
+  subscriptionFilter: FacetSubscriptionFilter
+  relationFieldsFilterOperator: RelationFieldsFilterOperator
+  relationFieldsFilter: [RelationFieldsFilter]
+}
+type FacetResult { name: String key: String count: Int selected: Boolean }
+type DateFilter { type: DateFilterType from: String to: String minDate: String maxDate: String }
+type FacetSubscriptionFilter { type: SubscriptionType roleId: ID }
+type RelationFieldsFilter { fieldName: String values: [RelationFieldValue] }
+type RelationFieldValue { key: String selected: Boolean }
 
 input FilterInput {
   facetFilters: [FacetFilterInput]
@@ -127,7 +151,10 @@ input FacetFilterInput {
   dateFilter: DateFilterInput
   relationFieldsFilterOperator: RelationFieldsFilterOperator
   relationFieldsFilter: [RelationFieldsFilterInput]
+  subscriptionFilter: SubscriptionFilterInput
 }
+input SubscriptionFilterInput { type: String roleId: ID }
+input SubscriptionFilter { userId: ID type: SubscriptionType }
 input DateFilterInput { type: DateFilterType from: String to: String }
 input RelationFieldsFilterInput { fieldName: String! values: [String] }
 input Sorting { key: String mode: SortMode order: SortOrder }
@@ -147,8 +174,9 @@ def _cap(name: str) -> str:
 
 
 def relation_type_name(owner: str, connection: str) -> str:
-    """GraphQL type of a relation node: ``RelApplicationToITComponent``, ``RelApplicationToParent``."""
-    if connection in ("relToParent", "relToChild"):
+    """GraphQL type of a relation node: ``RelApplicationToITComponent``; a connection that does not name its
+    owner (``relToParent``, ``relToSuccessor`` …) gets it added: ``RelApplicationToParent``."""
+    if connection.startswith("relTo"):
         return f"Rel{owner}{connection[3:]}"
     return _cap(connection)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import graphql
@@ -78,10 +79,16 @@ def test_paging_returns_every_row_exactly_once(api, store):
     assert seen == expected and pages == -(-len(expected) // 100)
 
 
-def test_default_page_size_and_empty_pages(api, store):
+def test_no_first_returns_every_match_and_empty_pages(api, store):
+    """LeanIX answers ``allFactSheets`` without ``first`` with every match (no page size of 40)."""
     conn = ok(api, "{ allFactSheets(factSheetType: Application) { totalCount edges { node { id } } } }")
-    assert len(conn["allFactSheets"]["edges"]) == 40
-    assert conn["allFactSheets"]["totalCount"] == len(active(store, "Application"))
+    expected = [r["id"] for r in active(store, "Application")]
+    assert len(expected) > 40
+    assert [e["node"]["id"] for e in conn["allFactSheets"]["edges"]] == expected
+    assert conn["allFactSheets"]["totalCount"] == len(expected)
+    rest = ok(api, PAGE, type="Application", first=None, after=graphql_api._encode_cursor(9))["allFactSheets"]
+    assert [e["node"]["id"] for e in rest["edges"]] == expected[10:]
+    assert rest["pageInfo"]["hasNextPage"] is False
     empty = ok(api, PAGE, type="Application", first=0)["allFactSheets"]
     assert empty["edges"] == [] and empty["pageInfo"] == {"hasNextPage": True, "endCursor": None}
 
@@ -313,7 +320,7 @@ def test_fragments_relations_and_nested_fact_sheets(api, store):
     assert rels["totalCount"] == app["relApplicationToITComponent"]["totalCount"] == len(rels["edges"])
     for got, stored in zip(rels["edges"], app["relApplicationToITComponent"]["edges"], strict=True):
         target = stored["node"]["factSheet"]
-        assert got["node"]["type"] == "relApplicationToITComponent"
+        assert got["node"]["type"] == "RelApplicationToITComponent"  # the GraphQL type name, as in LeanIX
         assert got["node"]["factSheet"] == {"id": target["id"], "name": target["name"], "type": "ITComponent"}
         assert got["node"]["costTotalAnnual"] == stored["node"].get("costTotalAnnual")
     assert node["subscriptions"]["totalCount"] == app["subscriptions"]["totalCount"]
@@ -330,7 +337,16 @@ def test_fact_sheet_by_id(api, store):
         "__typename": archived["type"],
         "displayName": archived["displayName"],
     }
-    assert ok(api, query, id="no-such-id") == {"factSheet": None}
+    unknown = api.execute(query, {"id": "no-such-id"})
+    assert unknown["data"] == {"factSheet": None}
+    assert unknown["errors"] == [
+        {
+            "message": "Fact sheet with id 'no-such-id' not found: check the id (allFactSheets lists them).",
+            "locations": [{"line": 1, "column": 19}],
+            "path": ["factSheet"],
+            "extensions": {"errorType": "NOT_FOUND"},
+        }
+    ]
 
 
 def test_all_tags_tag_groups_and_roles(api, store):
@@ -488,3 +504,118 @@ def test_a_cached_page_of_1000_applications_equals_the_first_answer():
     assert len(edges) == 1000
     assert again == first
     assert len({edge["node"]["id"] for edge in edges}) == 1000
+
+
+# -- the direct path: plain allFactSheets queries answered without graphql-core ---------------------------
+
+READER_PAGE = """
+query lxkitFactSheets($first: Int, $after: String, $type: FactSheetType, $filter: FilterInput) {
+  allFactSheets(first: $first, after: $after, factSheetType: $type, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id ... on ITComponent { id name displayName type category description status level
+      qualitySeal lxState completion { completion } createdAt updatedAt fullName rev lifecycle { asString }
+      externalId { externalId } technicalSuitability version totalAnnualCost alias } } }
+  }
+}"""
+ALIASED = """{ apps: allFactSheets(factSheetType: Application) {
+  n: totalCount __typename info: pageInfo { more: hasNextPage __typename }
+  edges { c: cursor __typename node { __typename i: id ... on BaseFactSheet { name rev } ... on Application {
+    name tags { name tagGroup { name } } subscriptions { totalCount edges { node { type roles { name } } } }
+    relApplicationToBusinessCapability { edges { node { id type supportType factSheet { id level } } } } } } }
+} }"""
+STRICT = {
+    "facetFilters": [
+        {
+            "facetKey": "relApplicationToBusinessCapability",
+            "relationFieldsFilterOperator": "INCLUSIVE",
+            "relationFieldsFilter": [{"fieldName": "supportType", "values": ["leading"]}],
+        }
+    ]
+}
+DIRECT_CASES: list[tuple[str, dict[str, Any] | None]] = [
+    (PAGE, {"type": "Application", "first": 50}),
+    (PAGE, {"type": "Application", "first": 50, "after": graphql_api._encode_cursor(49)}),
+    (
+        PAGE,
+        {"filter": facet("lifecycle", ["active"]), "sort": [{"key": "name", "order": "desc"}], "first": 70},
+    ),
+    (PAGE, {"type": "Application", "first": 0}),
+    (PAGE, None),
+    (WIDE, None),
+    (READER_PAGE, {"type": "ITComponent", "first": 300}),
+    (READER_PAGE, {"type": "ITComponent", "first": 300, "filter": facet("TrashBin", ["archived"])}),
+    (ALIASED, None),
+    (
+        """query($f: FilterInput) { allFactSheets(factSheetType: Application, filter: $f) { edges { node {
+        ... on Application { relApplicationToBusinessCapability { totalCount edges { node { supportType } } } }
+        } } } }""",
+        {"f": STRICT},
+    ),
+    (
+        """{ allFactSheets(first: 5, filter: {facetFilters: [{facetKey: "FactSheetTypes", keys: ["Project"]}]},
+        sort: {key: "name"}) { edges { node { id displayName } } } }""",
+        None,
+    ),
+]
+FALLBACK_CASES: list[tuple[str, dict[str, Any] | None]] = [
+    ("{ allFactSheets(first: 3) { edges { node { ...N } } } } fragment N on BaseFactSheet { id name }", None),
+    ("{ allFactSheets(first: 3) { filterOptions { facets { facetKey } } } }", None),
+    (
+        "{ allFactSheets(first: 3) { edges { node { subscriptions(filter: {type: OBSERVER}) { totalCount } } } } }",
+        None,
+    ),
+    ("{ allFactSheets(first: 3) { edges { node { id @include(if: true) } } } }", None),
+    ("{ a: allFactSheets(first: 1) { totalCount } b: allFactSheets(first: 2) { totalCount } }", None),
+    (
+        "{ allFactSheets(first: 2) { edges { node { subscriptions { edges { node { user { permission { role } } } } } } } } }",
+        None,
+    ),
+    (PAGE, {"after": "not-a-cursor"}),
+    (PAGE, {"filter": facet("colour", ["red"])}),
+]
+
+
+def both_ways(api: PathfinderGraphQL, query: str, variables: dict[str, Any] | None) -> tuple[str, str]:
+    """The answer as JSON text (as the server sends it), from the direct path and from graphql-core."""
+    try:
+        direct = api.execute(query, variables)
+        api.direct = False
+        core = api.execute(query, variables)
+    finally:
+        api.direct = True
+    return json.dumps(direct, separators=(",", ":")), json.dumps(core, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(("query", "variables"), DIRECT_CASES)
+def test_direct_path_answers_byte_for_byte_what_graphql_core_answers(api, query, variables):
+    document, errors = api._compiled.document(query)
+    assert document is not None, errors
+    assert graphql_api._direct_answer(api, document, variables, None) is not None, "took graphql-core's path"
+    direct, core = both_ways(api, query, variables)
+    assert direct == core
+    assert '"errors"' not in direct
+
+
+@pytest.mark.parametrize(("query", "variables"), FALLBACK_CASES)
+def test_queries_the_direct_path_cannot_take_go_to_graphql_core(api, query, variables):
+    document, errors = api._compiled.document(query)
+    assert document is not None, errors
+    assert graphql_api._direct_answer(api, document, variables, None) is None
+    direct, core = both_ways(api, query, variables)
+    assert direct == core
+
+
+def test_denied_fields_and_between_pages_hooks_take_graphql_cores_path(store):
+    denied = PathfinderGraphQL(store, denied_fields=["Application.businessCriticality"])
+    query = "{ allFactSheets(factSheetType: Application, first: 2) { edges { node { ... on Application { businessCriticality } } } } }"
+    document, _ = denied._compiled.document(query)
+    assert document is not None
+    assert graphql_api._direct_answer(denied, document, None, None) is None
+    assert denied.execute(query)["errors"][0]["message"] == (
+        "No permission: fact_sheet_fields:read:application:businessCriticality"
+    )
+    pages: list[graphql_api.PageServed] = []
+    hooked = PathfinderGraphQL(store, between_pages=pages.append)
+    hooked.execute(PAGE, {"type": "Application", "first": 10})
+    assert [(p.first_row, p.rows, p.size) for p in pages] == [(0, 10, 10)]
