@@ -104,6 +104,23 @@ def test_split_follows_java(text: str, regex: str, expected: list[str]) -> None:
     assert java_split(text, regex) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "template", "expected"),
+    [  # a literal separator without regex characters takes a shortcut chosen at compile time: same answers
+        ("a,,b,,", "${data.t.split(',')}", ["a", "", "b"]),
+        ("", "${data.t.split(',')}", [""]),
+        (",", "${data.t.split(',')}", []),
+        (",,a", "${data.t.split(',')}", ["", "", "a"]),
+        ("boo:and:foo", "${data.t.split(':')}", ["boo", "and", "foo"]),  # Java's String.split javadoc
+        ("boo:and:foo", "${data.t.split('o')}", ["b", "", ":and:f"]),  # idem
+        ("a; b;c", "${data.t.split('; ')}", ["a", "b;c"]),
+        ("a.b", "${data.t.split('.')}", []),  # '.' is a regex: every character is a separator
+    ],
+)
+def test_split_by_a_literal_separator_follows_java(text: str, template: str, expected: list[str]) -> None:
+    assert run(template, t=text) == expected
+
+
 def test_split_with_limit() -> None:
     assert run("${'a,b,c'.split(',', 2)}") == ["a", "b,c"]
     assert run("${'a,b,,'.split(',', -1)}") == ["a", "b", "", ""]

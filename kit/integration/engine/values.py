@@ -42,6 +42,7 @@ from kit.integration.juel import (
     java_replace_all,
 )
 from kit.integration.juel.budget import RegexTimeout
+from kit.integration.juel.compiler import path_of
 
 from .configuration import Compiler
 from .context import iterate
@@ -565,6 +566,20 @@ def _fast_evaluator(update: UpdateTemplate, info: FieldInfo) -> Callable[[dict[s
     coerce = None if plain_text else partial(coerce_value, info)
     if len(update.values) == 1 and update.values[0].match is None and update.values[0].replace is None:
         run = raw_evaluator(update.values[0].template)
+        path = path_of(run)
+        if path is not None and plain_text:  # ``${data.x}`` into a text field: read the dict here
+            root, name = path
+
+            def single_path(ctx: dict[str, Any]) -> Any:
+                found = ctx[root]
+                result = found.get(name) if type(found) is dict else run(ctx)
+                if type(result) is str and result:
+                    return result
+                if result is None or type(result) in (str, list, tuple):
+                    raise _UNUSUAL
+                return result if kind is None else coerce_value(info, result)
+
+            return single_path
 
         def single(ctx: dict[str, Any]) -> Any:
             result = run(ctx)
@@ -581,6 +596,8 @@ def _fast_evaluator(update: UpdateTemplate, info: FieldInfo) -> Callable[[dict[s
     steps = tuple((v.match, _replacer(v.replace) if v.replace is not None else None) for v in update.values)
     if len({v.slot for v in update.values}) == 1 and all(m is not None or r is not None for m, r in steps):
         run = raw_evaluator(update.values[0].template)
+        path = path_of(run)
+        root, name = path if path is not None else ("", "")
         memo: dict[str, Any] = {}
 
         def mapped(text: str) -> Any:
@@ -594,7 +611,8 @@ def _fast_evaluator(update: UpdateTemplate, info: FieldInfo) -> Callable[[dict[s
             raise _UNUSUAL
 
         def mapping(ctx: dict[str, Any]) -> Any:
-            text = run(ctx)
+            holder = ctx[root] if path is not None else None
+            text = holder.get(name) if type(holder) is dict else run(ctx)
             if type(text) is not str:
                 raise _UNUSUAL
             found = memo.get(text, _UNUSUAL)

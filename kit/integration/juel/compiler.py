@@ -1,8 +1,11 @@
 """Turns an expression tree into nested Python closures, so evaluating does no parsing and no dispatch
 on node types: each closure takes the context mapping and returns the node's value.
 
-Common shapes get fast paths (``data.name`` on a dict, ``x.toUpperCase()`` on a str); everything else
-goes through :mod:`.methods` and :mod:`.operators`. Errors raised below a node get that node's position.
+Common shapes get fast paths, chosen when compiling: ``data.name`` (a name and a property) is one closure
+reading straight from the dict, ``integration.valueOfForEach`` reads the forEach values directly,
+``x.toUpperCase()`` on a str calls ``str.upper``, and ``split`` by a literal separator (no regex
+metacharacter) is ``str.split`` with Java's rules. Everything else goes through :mod:`.methods` and
+:mod:`.operators`. Errors raised below a node get that node's position.
 Functions are resolved here, so an unknown function is reported when the template is compiled.
 """
 
@@ -45,7 +48,7 @@ from .operators import (
 )
 from .variables import Variables
 
-__all__ = ["Evaluator", "compile_expression"]
+__all__ = ["Evaluator", "compile_expression", "path_of"]
 
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
@@ -67,6 +70,42 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 def compile_expression(node: Node, text: str) -> Evaluator:
     """The evaluator of one expression tree; ``text`` is the template (for compile-time errors)."""
     return _Compiler(text).compile(node)
+
+
+#: characters with a meaning in a Java regex; a ``split`` separator without any of them is literal text
+_REGEX_META = frozenset("\\^$.|?*+()[]{}")
+
+
+def _literal_splitter(separator: str) -> Callable[[str, Any], list[str]]:
+    """Java's ``String.split`` by a literal (non-empty, metacharacter-free) separator: no match gives the
+    text itself, and trailing empty strings are dropped (a literal never matches zero-width, so no
+    leading-empty rule applies)."""
+
+    def split(text: str, _regex: Any) -> list[str]:
+        if separator not in text:
+            return [text]
+        pieces = text.split(separator)
+        while pieces and pieces[-1] == "":
+            pieces.pop()
+        return pieces
+
+    return split
+
+
+def path_of(evaluator: Any) -> tuple[str, str] | None:
+    """``(root, name)`` when ``evaluator`` is exactly ``root.name`` (``data.app``): callers in hot loops may
+    then read ``context[root].get(name)`` themselves when ``context[root]`` is a dict, and call the
+    evaluator otherwise (same value)."""
+    found = getattr(evaluator, "juel_path", None)
+    return found if isinstance(found, tuple) else None
+
+
+def _unknown_identifier(name: str, context: Mapping[str, Any], position: int) -> JuelEvaluationError:
+    known = ", ".join(sorted(str(k) for k in context)) or "nothing"
+    return JuelEvaluationError(
+        f"unknown identifier '{name}' (the context has: {known})",
+        position=position,
+    )
 
 
 def _locate(exc: JuelEvaluationError, position: int) -> None:
@@ -105,15 +144,16 @@ class _Compiler:
             try:
                 return context[name]
             except KeyError:
-                known = ", ".join(sorted(str(k) for k in context)) or "nothing"
-                raise JuelEvaluationError(
-                    f"unknown identifier '{name}' (the context has: {known})",
-                    position=position,
-                ) from None
+                raise _unknown_identifier(name, context, position) from None
 
         return identifier
 
     def compile_property(self, node: Property) -> Evaluator:
+        root = node.base
+        if isinstance(root, Identifier) and root.name == "integration":
+            return self._integration_property(node.name, node.pos)
+        if isinstance(root, Identifier) and root.name != "variables":
+            return self._path(root.name, root.pos, node.name, node.pos)
         base, name, position = self.compile(node.base), node.name, node.pos
 
         def read(context: Mapping[str, Any]) -> Any:
@@ -127,6 +167,48 @@ class _Compiler:
                 raise
 
         return read
+
+    @staticmethod
+    def _path(root: str, root_position: int, name: str, position: int) -> Evaluator:
+        """``root.name`` (``data.app``, ``content.id``) as one closure: the identifier and the property
+        read of :meth:`compile_identifier` and :meth:`compile_property`, without the call between them."""
+
+        def path(context: Mapping[str, Any]) -> Any:
+            try:
+                value = context[root]
+            except KeyError:
+                raise _unknown_identifier(root, context, root_position) from None
+            if type(value) is dict:
+                return value.get(name)
+            try:
+                return get_property(value, name)
+            except JuelEvaluationError as exc:
+                _locate(exc, position)
+                raise
+
+        path.juel_path = (root, name)  # type: ignore[attr-defined]  # read by hot loops: see path_of
+        return path
+
+    @staticmethod
+    def _integration_property(name: str, position: int) -> Evaluator:
+        """``integration.name``: read from the :class:`Integration`'s ``values`` (the forEach values) when it
+        holds ``name``, else as :meth:`Integration.juel_get` does (same values, same errors)."""
+
+        def integration_property(context: Mapping[str, Any]) -> Any:
+            value = context.get("integration")
+            if isinstance(value, Integration):
+                values = value.values
+                if name in values and type(value).juel_get is _INTEGRATION_GET:
+                    return values[name]
+            else:
+                value = _integration_root(context)
+            try:
+                return get_property(value, name)
+            except JuelEvaluationError as exc:
+                _locate(exc, position)
+                raise
+
+        return integration_property
 
     def compile_index(self, node: Index) -> Evaluator:
         base, key, position = self.compile(node.base), self.compile(node.key), node.pos
@@ -154,6 +236,15 @@ class _Compiler:
             return self._dynamic_method(base, self.compile(node.name), args, position)
         name = node.name
         fast = fast_methods(name, len(args))
+        literal = node.args[0] if len(node.args) == 1 else None
+        if (
+            name == "split"
+            and isinstance(literal, Literal)
+            and type(literal.value) is str
+            and literal.value
+            and not _REGEX_META.intersection(literal.value)
+        ):
+            fast = {**fast, str: _literal_splitter(literal.value)}
         if not args:
 
             def call0(context: Mapping[str, Any]) -> Any:
@@ -184,6 +275,23 @@ class _Compiler:
                     raise
 
             return call1
+        if len(args) == 2:
+            first, second = args
+
+            def call2(context: Mapping[str, Any]) -> Any:
+                value = base(context)
+                one = first(context)
+                two = second(context)
+                try:
+                    function = fast.get(type(value))
+                    if function is not None:
+                        return function(value, one, two)
+                    return call_method(value, name, (one, two))
+                except JuelEvaluationError as exc:
+                    _locate(exc, position)
+                    raise
+
+            return call2
 
         def call(context: Mapping[str, Any]) -> Any:
             value = base(context)
@@ -243,6 +351,18 @@ class _Compiler:
         implementation = function.implementation
         args = tuple(self.compile(a) for a in node.args)
         position = node.pos
+        if len(args) == 1:
+            (only,) = args
+
+            def call1(context: Mapping[str, Any]) -> Any:
+                argument = only(context)
+                try:
+                    return implementation(argument)
+                except JuelEvaluationError as exc:
+                    _locate(exc, position)
+                    raise
+
+            return call1
 
         def call(context: Mapping[str, Any]) -> Any:
             arguments = [a(context) for a in args]
@@ -334,6 +454,8 @@ class _Compiler:
 def _variables_root(context: Mapping[str, Any]) -> Any:
     """``variables``: a plain mapping of lists is wrapped so that ``variables.x.sum()`` works."""
     value = context.get("variables")
+    if type(value) is dict:
+        return Variables.view(value)
     if value is None:
         return Variables()
     if isinstance(value, Mapping) and not isinstance(value, Variables):
@@ -344,8 +466,13 @@ def _variables_root(context: Mapping[str, Any]) -> Any:
 def _integration_root(context: Mapping[str, Any]) -> Any:
     """``integration``: a plain mapping becomes the values of an :class:`Integration`."""
     value = context.get("integration")
+    if isinstance(value, Integration):  # the common case, before the slower Mapping (ABC) check
+        return value
     if value is None:
         return Integration()
     if isinstance(value, Mapping):
         return Integration(values=value)
     return value
+
+
+_INTEGRATION_GET = Integration.juel_get
