@@ -5,7 +5,8 @@ LeanIX shows these on a fact sheet's "Last Update" tab and serves them through `
 (https://help.sap.com/docs/leanix/ea/retrieving-event-logs-for-fact-sheet). The store appends to its log
 only once it is live (:meth:`Store.start_event_log`), so a generated demo workspace starts with an empty log.
 Event type names are those of LeanIX's webhook events (https://help.sap.com/docs/leanix/ea/webhook-events)
-plus the ``QUALITY_SEAL_*`` ones of the event log page.
+plus the ``QUALITY_SEAL_*`` ones of the event log page; ``DOCUMENT_*`` are the webhook catalogue's
+"resources" events.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ EVENT_TYPES = (
     "RELATION_SWITCH",
     "RELATION_ARCHIVED",
     "RELATION_DELETED",
+    "DOCUMENT_CREATED",
+    "DOCUMENT_UPDATED",
+    "DOCUMENT_DELETED",
     "SUBSCRIPTION_CREATED",
     "SUBSCRIPTION_UPDATED",
     "SUBSCRIPTION_DELETED",

@@ -75,7 +75,15 @@ from kit.errors import LxkitError
 from kit.integration.facets import FacetError, compile_filter, facet_values, sort_records
 from kit.leanix.metamodel import BASE_FIELD_NAMES, MetaModel
 from kit.sandbox import mutations
+from kit.sandbox.documents import resolve_documents
 from kit.sandbox.filter_options import filter_options
+from kit.sandbox.read_options import (
+    full_tree,
+    resolve_comments,
+    resolve_na_fields,
+    resolve_tags,
+    validity_resolver,
+)
 from kit.sandbox.schema import build_sdl, relation_type_name
 from kit.sandbox.store import Store
 
@@ -180,9 +188,10 @@ def _resolve_all_factsheets(
     factSheetType: str | None = None,  # noqa: N803 - GraphQL argument name
     filter: Mapping[str, Any] | None = None,  # noqa: A002
     sort: Sequence[Mapping[str, Any]] | None = None,
+    hierarchy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     api: PathfinderGraphQL = info.context.api
-    rows = api.select(factSheetType, filter, sort)
+    rows = _with_hierarchy(api.select(factSheetType, filter, sort), hierarchy)
     page = _page(rows, first, after, api.default_page_size)
     page["_query"] = (factSheetType, filter, rows)  # for filterOptions
     narrow = _edge_narrowing(api.store, filter)
@@ -204,6 +213,13 @@ def _resolve_all_factsheets(
             )
         )
     return page
+
+
+def _with_hierarchy(rows: list[dict[str, Any]], hierarchy: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """``hierarchy: {mode: FULL_TREE}``: the matches with their parents and children (:func:`full_tree`)."""
+    if hierarchy and hierarchy.get("mode") == "FULL_TREE":
+        return full_tree(rows)  # type: ignore[return-value]
+    return rows
 
 
 def _resolve_factsheet(_root: Any, info: Any, id: str) -> Any:  # noqa: A002
@@ -613,7 +629,7 @@ class _Compiled:
         assert query is not None
         query.fields["allFactSheets"].resolve = _resolve_all_factsheets
         query.fields["factSheet"].resolve = _resolve_factsheet
-        query.fields["allTags"].resolve = _list_resolver("tags")
+        query.fields["allTags"].resolve = resolve_tags
         query.fields["allTagGroups"].resolve = _list_resolver("tag_groups")
         query.fields["allSubscriptionRoles"].resolve = _list_resolver("subscription_roles")
         _object_type(self.schema, "TagGroup").fields["tags"].resolve = _resolve_group_tags
@@ -622,8 +638,13 @@ class _Compiled:
         ].resolve = _resolve_filter_options
         _object_type(self.schema, "User").fields["permission"].resolve = _resolve_permission
         for tdef in metamodel.types:
-            _object_type(self.schema, tdef.name).fields["subscriptions"].resolve = _resolve_subscriptions
+            fields = _object_type(self.schema, tdef.name).fields
+            fields["subscriptions"].resolve = _resolve_subscriptions
+            fields["documents"].resolve = resolve_documents
+            fields["comments"].resolve = resolve_comments
+            fields["naFields"].resolve = resolve_na_fields
             for connection in metamodel.relations_of(tdef.name):
+                fields[connection].resolve = validity_resolver(connection)
                 node = relation_type_name(tdef.name, connection)
                 _object_type(self.schema, node).fields["type"].resolve = _resolve_relation_type
         mutations.attach(self.schema)
@@ -977,7 +998,9 @@ def _direct_answer(
         if isinstance(coerced, list):
             return None
         args = get_argument_values(query_type.fields["allFactSheets"], plan.field, coerced)
-        rows = api.select(args.get("factSheetType"), args.get("filter"), args.get("sort"))
+        rows = _with_hierarchy(
+            api.select(args.get("factSheetType"), args.get("filter"), args.get("sort")), args.get("hierarchy")
+        )
         page = _page(rows, args.get("first"), args.get("after"), api.default_page_size)
     except GraphQLError:
         return None

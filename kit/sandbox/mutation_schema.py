@@ -6,7 +6,8 @@ and type names are those of the SAP LeanIX documentation's examples, so they val
 patches: [Patch]!, validateOnly:)``, ``upsertTagGroup(name:, mode:, restrictToFactSheetTypes:)``,
 ``upsertTag(name:, tagGroupName:, description:, color:)``, ``createSubscription(factSheetId:, user: {id},
 type:, roleIds:)``, ``updateSubscription(id:, user:, type:, roles: [{id, comment}])``,
-``deleteSubscription(id:)`` and ``allLogEvents(factSheetId:, eventTypes: QUALITY_SEAL_APPROVED)``.
+``deleteSubscription(id:)``, ``createDocument(factSheetId:, name:, url:, description:, documentType:)``,
+``updateDocument(id:, patches:)``, ``deleteDocument(id:)`` and ``allLogEvents(factSheetId:, eventTypes: QUALITY_SEAL_APPROVED)``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ type Mutation {
   updateSubscription(id: ID!, user: UserInput, type: SubscriptionType, roles: [SubscriptionRoleInput],
                      validateOnly: Boolean): Subscription
   deleteSubscription(id: ID!, validateOnly: Boolean): BaseFactSheet
+  createDocument(factSheetId: ID!, name: String!, url: String, description: String, documentType: String,
+                 origin: String, metadata: String, refId: String, validateOnly: Boolean): Document
+  updateDocument(id: ID!, patches: [Patch]!, validateOnly: Boolean): Document
+  deleteDocument(id: ID!, validateOnly: Boolean): Document
 }
 
 enum EventType { %(event_types)s }

@@ -25,6 +25,7 @@ from graphql import (
     execute_sync,
 )
 
+from kit.sandbox.documents import DOCUMENT_RESOLVERS
 from kit.sandbox.patches import PatchError, apply_patches, find_user, role_ids
 from kit.sandbox.store import EMPTY_CONNECTION, Store, StoreError
 
@@ -261,6 +262,7 @@ _RESOLVERS: dict[str, Callable[..., Any]] = {
     "createSubscription": _create_subscription,
     "updateSubscription": _update_subscription,
     "deleteSubscription": _delete_subscription,
+    **DOCUMENT_RESOLVERS,
 }
 
 

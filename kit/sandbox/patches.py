@@ -1,7 +1,7 @@
 """Pathfinder's JSON patches (``{op, path, value}``) applied to a fact sheet in the sandbox store.
 
 What each path means follows the SAP LeanIX documentation (``docs/sandbox.md`` §2): ``/name``, ``/<field>``,
-``/lifecycle``, ``/externalId``, ``/status``, ``/lxState``, ``/tags``, ``/<relation>/new_<N>`` or
+``/lifecycle``, ``/externalId``, ``/status``, ``/lxState``, ``/tags``, ``/naFields``, ``/<relation>/new_<N>`` or
 ``/<relation>/<relationId>``, ``/subscriptions/new_<N>`` or ``/subscriptions/<subscriptionId>``. Values are
 strings; complex ones are JSON, and a single value is taken where a list is expected. A patch that cannot
 apply raises :class:`PatchError` with LeanIX's ``errorType``; the caller's transaction undoes the rest.
@@ -82,6 +82,8 @@ def _apply_one(
         raise _invalid_path(path, rec)
     elif key == "tags":
         changes["tags"] = _tags(store, rec, op, value, changes.get("tags"))
+    elif key == "naFields":
+        changes["naFields"] = _na_fields(rec, op, value, changes.get("naFields"))
     elif key in _BASE_PATHS:
         changes[key] = _base_value(key, op, value, comment, rec)
     else:
@@ -127,6 +129,19 @@ def _as_list(value: Any) -> list[Any]:
 
 
 # -- fields ------------------------------------------------------------------------------------------------
+
+
+def _na_fields(rec: Mapping[str, Any], op: str, value: Any, pending: list[str] | None) -> list[str]:
+    """``/naFields``: names of fields and relations set as intentionally empty ("Setting an Empty Relation on
+    a Fact Sheet"): ``add`` adds to them, ``replace`` sets them, ``remove`` takes the given ones (all without
+    a value) off. The store checks the names against the fact sheet's type."""
+    current = list(rec.get("naFields") or []) if pending is None else pending
+    given = [str(v) for v in _as_list(_json(value, "/naFields"))]
+    if op == "replace":
+        return given
+    if op == "add":
+        return [*current, *(n for n in given if n not in current)]
+    return [] if value is None else [n for n in current if n not in given]
 
 
 def _base_value(key: str, op: str, value: Any, comment: str | None, rec: Mapping[str, Any]) -> Any:

@@ -35,7 +35,10 @@ _BASE_FIELDS = """
   completion: FactSheetCompletion
   permissions: FactSheetPermissions
   tags: [Tag]
-  subscriptions(filter: SubscriptionFilter): SubscriptionConnection"""
+  naFields: [String]
+  subscriptions(filter: SubscriptionFilter): SubscriptionConnection
+  documents: DocumentConnection
+  comments(filter: CommentFilter): CommentConnection"""
 
 _FIXED_SDL = """
 schema { query: Query mutation: Mutation }
@@ -57,7 +60,7 @@ type PageInfo { hasNextPage: Boolean! endCursor: String }
 type FactSheetCompletion { completion: Float percentage: Int }
 type FactSheetPermissions { self: [String] create: Boolean read: Boolean update: Boolean delete: Boolean }
 type Lifecycle { asString: String phases: [LifecyclePhase] }
-type LifecyclePhase { phase: String startDate: String }
+type LifecyclePhase { phase: String startDate: String milestoneId: ID }
 type ExternalId { externalId: String externalUrl: String comment: String status: String }
 
 type TagGroup {
@@ -106,6 +109,33 @@ type Subscription {
   factSheet: BaseFactSheet
 }
 type SubscriptionEdge { node: Subscription }
+type Document {
+  id: ID!
+  name: String
+  description: String
+  url: String
+  origin: String
+  documentType: String
+  metadata: String
+  refId: String
+  createdAt: String
+  factSheetId: ID
+}
+type DocumentEdge { node: Document cursor: String }
+type DocumentConnection { totalCount: Int! edges: [DocumentEdge] }
+enum CommentStatus { ACTIVE CLOSED }
+input CommentFilter { status: CommentStatus }
+type Comment {
+  id: ID!
+  message: String
+  status: CommentStatus
+  createdAt: String
+  author: User
+  replies: [Comment]
+  factSheetId: ID
+}
+type CommentEdge { node: Comment cursor: String }
+type CommentConnection { totalCount: Int! pageInfo: PageInfo! edges: [CommentEdge] }
 type SubscriptionConnection { totalCount: Int! edges: [SubscriptionEdge] }
 
 interface BaseFactSheet {%(base_fields)s
@@ -157,12 +187,17 @@ input SubscriptionFilterInput { type: String roleId: ID }
 input SubscriptionFilter { userId: ID type: SubscriptionType }
 input DateFilterInput { type: DateFilterType from: String to: String }
 input RelationFieldsFilterInput { fieldName: String! values: [String] }
+input TagFilter { tagGroupName: String }
+input RelationValidityFilter { activeFrom: String activeUntil: String }
+enum HierarchyMode { FULL_TREE }
+input HierarchyInput { mode: HierarchyMode }
 input Sorting { key: String mode: SortMode order: SortOrder }
 
 type Query {
-  allFactSheets(first: Int, after: String, factSheetType: FactSheetType, filter: FilterInput, sort: [Sorting]): FactSheetConnection
+  allFactSheets(first: Int, after: String, factSheetType: FactSheetType, filter: FilterInput, sort: [Sorting],
+                hierarchy: HierarchyInput): FactSheetConnection
   factSheet(id: ID!): BaseFactSheet
-  allTags(first: Int, after: String): TagConnection
+  allTags(first: Int, after: String, filter: TagFilter): TagConnection
   allTagGroups(first: Int, after: String): TagGroupConnection
   allSubscriptionRoles(first: Int, after: String): SubscriptionRoleConnection
 }
@@ -209,7 +244,10 @@ def build_sdl(metamodel: MetaModel) -> str:
     for tdef in metamodel.types:
         own = "\n".join(f"  {_field_sdl(tdef.name, f, enums)}" for f in tdef.fields)
         rels = metamodel.relations_of(tdef.name)
-        conns = "\n".join(f"  {c}: {relation_type_name(tdef.name, c)}Connection" for c in rels)
+        conns = "\n".join(
+            f"  {c}(validityFilter: RelationValidityFilter): {relation_type_name(tdef.name, c)}Connection"
+            for c in rels
+        )
         parts.append(f"type {tdef.name} implements BaseFactSheet {{{_BASE_FIELDS}\n{own}\n{conns}\n}}\n")
         parts.extend(_relation_sdl(tdef.name, c, r, enums) for c, r in rels.items())
     fixed = _FIXED_SDL % {"base_fields": _BASE_FIELDS, "subscription_types": " ".join(SUBSCRIPTION_TYPES)}

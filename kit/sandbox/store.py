@@ -65,7 +65,8 @@ _PERMISSIONS = MappingProxyType(
     }
 )
 # Keys a caller may change with update_factsheet besides the type's own fields.
-_UPDATABLE_BASE = {"name", "description", "category", "status", "lxState", "qualitySeal"}
+_UPDATABLE_BASE = {"name", "description", "category", "status", "lxState", "qualitySeal", "naFields"}
+_DOCUMENT_KEYS = {"name", "url", "description", "origin", "documentType", "metadata", "refId"}
 
 
 class StoreError(LxkitError):
@@ -412,6 +413,8 @@ class Store:
                 if key == "lxState":
                     _check_choice("lxState", value, LX_STATES)
                     rec["qualitySeal"] = _QUALITY_SEAL_OF_STATE[value]
+                if key == "naFields":
+                    value = self._na_fields(rec["type"], value)
                 rec[key] = value
             else:
                 raise StoreError(f"Cannot change {key!r} of a {rec['type']} fact sheet")
@@ -431,7 +434,8 @@ class Store:
         """Events for one ``update_factsheet``: one per changed key, as LeanIX's event log lists them."""
         fs_id, label = rec["id"], f"{rec['type']} '{rec['name']}'"
         for key in changes:
-            old, new = before[key], rec[key]
+            old: Any = before.get(key)  # naFields may be new to the record
+            new: Any = rec.get(key)
             if old == new:
                 continue
             if key == "tags":
@@ -958,6 +962,139 @@ class Store:
                 message=f"The subscription of {user['displayName']} was removed",
             )
 
+    # -- writing: documents (a fact sheet's resources) -------------------------------------------------------
+
+    def document(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The fact sheet id and the document with this id, or None."""
+        for fs_id, docs in self.documents.items():
+            for doc in docs.values():
+                if doc.get("id") == doc_id:
+                    return fs_id, doc
+        return None
+
+    def add_document(
+        self,
+        fs_id: str,
+        name: str,
+        *,
+        url: str | None = None,
+        description: str | None = None,
+        origin: str | None = None,
+        document_type: str | None = None,
+        metadata: str | None = None,
+        ref_id: str | None = None,
+        id: str | None = None,
+        created_at: str | datetime | None = None,
+    ) -> dict[str, Any]:
+        """Add a document (a link, by default with origin ``CUSTOM_LINK``) to a fact sheet. Documents are kept
+        by name per fact sheet (the Integration API's ``inboundDocument`` identifies them by name), so a
+        second document of the same name on one fact sheet is refused."""
+        rec = self._require(fs_id)
+        if not name:
+            raise StoreError("A document needs a name")
+        docs = self.documents.get(fs_id)
+        if docs is not None and name in docs:
+            raise StoreError(
+                f"{rec['type']} '{rec['name']}' has a document called {name!r} already; change that one "
+                "(updateDocument) or give the new one another name"
+            )
+        doc = {
+            "id": id or str(uuid.uuid4()),
+            "name": name,
+            "url": url,
+            "description": description,
+            "origin": origin or "CUSTOM_LINK",
+            "documentType": document_type,
+            "metadata": metadata,
+            "refId": ref_id,
+            "createdAt": self._stamp(created_at),
+        }
+        created = docs is None
+        docs = self.documents.setdefault(fs_id, {})
+        docs[name] = doc
+        self.version += 1
+        self._on_undo(lambda: self.documents.pop(fs_id) if created else docs.pop(name, None))
+        self.log(
+            "DOCUMENT_CREATED",
+            fs_id,
+            path=f"/documents/{doc['id']}",
+            new=url or name,
+            message=f"Document '{name}' was added to {rec['type']} '{rec['name']}'",
+        )
+        return doc
+
+    def update_document(self, doc_id: str, **changes: Any) -> dict[str, Any]:
+        """Change a document's name, url, description, origin, documentType, metadata or refId."""
+        found = self.document(doc_id)
+        if found is None:
+            raise StoreError(f"No document with id {doc_id}")
+        fs_id, doc = found
+        unknown = sorted(set(changes) - _DOCUMENT_KEYS)
+        if unknown:
+            raise StoreError(
+                f"Cannot change {unknown[0]!r} of a document; it has {', '.join(sorted(_DOCUMENT_KEYS))}"
+            )
+        docs = self.documents[fs_id]
+        old_name, new_name = doc["name"], changes.get("name", doc["name"])
+        if not new_name:
+            raise StoreError("A document needs a name")
+        if new_name != old_name and new_name in docs:
+            raise StoreError(f"The fact sheet has a document called {new_name!r} already")
+        saved, before = dict(doc), list(docs.items())
+
+        def undo() -> None:
+            doc.clear()
+            doc.update(saved)
+            docs.clear()
+            docs.update(before)
+
+        self._on_undo(undo)
+        doc.update(changes)
+        if new_name != old_name:
+            renamed = [(new_name if n == old_name else n, d) for n, d in before]
+            docs.clear()
+            docs.update(renamed)
+        self.version += 1
+        rec = self._all[fs_id]
+        self.log(
+            "DOCUMENT_UPDATED",
+            fs_id,
+            path=f"/documents/{doc_id}",
+            old={k: saved[k] for k in changes},
+            new={k: doc[k] for k in changes},
+            message=f"Document '{doc['name']}' of {rec['type']} '{rec['name']}' was updated",
+        )
+        return doc
+
+    def delete_document(self, doc_id: str) -> dict[str, Any]:
+        """Remove a document from its fact sheet; returns it."""
+        found = self.document(doc_id)
+        if found is None:
+            raise StoreError(f"No document with id {doc_id}")
+        fs_id, doc = found
+        docs = self.documents[fs_id]
+        before = list(docs.items())
+        del docs[doc["name"]]
+
+        def undo() -> None:
+            docs.clear()
+            docs.update(before)
+            self.documents[fs_id] = docs
+
+        self._on_undo(undo)
+        if not docs:
+            del self.documents[fs_id]
+        self.version += 1
+        rec = self._all[fs_id]
+        self.log(
+            "DOCUMENT_DELETED",
+            fs_id,
+            path=f"/documents/{doc_id}",
+            old=doc.get("url") or doc["name"],
+            message=f"Document '{doc['name']}' was removed from {rec['type']} '{rec['name']}'",
+        )
+        return doc
+
     # -- internals ------------------------------------------------------------------------------------------
 
     def _require(self, fs_id: str) -> dict[str, Any]:
@@ -988,6 +1125,22 @@ class Store:
                         raise StoreError(f"Tag group {group['name']!r} allows one tag per fact sheet")
                     single_groups.add(group["id"])
             out.append(tag)
+        return out
+
+    def _na_fields(self, type_name: str, names: Iterable[str]) -> list[str]:
+        """``naFields``: fields and relations of the type marked as intentionally empty ("not applicable")."""
+        known = {f.name for f in self.metamodel.type(type_name).fields} | set(
+            self.metamodel.relations_of(type_name)
+        )
+        out: list[str] = []
+        for name in names:
+            if name not in known:
+                raise StoreError(
+                    f"{name!r} is no field or relation of {type_name}; naFields takes names like "
+                    f"{', '.join(sorted(known)[:4])}"
+                )
+            if name not in out:
+                out.append(name)
         return out
 
     def _coerce(self, type_name: str, fdef: FieldDef, value: Any) -> Any:
