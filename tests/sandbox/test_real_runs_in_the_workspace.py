@@ -1,7 +1,10 @@
-"""A real Integration API run writes each subscription role's own comment, as LeanIX keeps one per role.
+"""Real Integration API runs change the sandbox's workspace the way LeanIX's do, and leave the same traces.
 
-The documented ``subscriptionRoles`` update value is a list of maps with ``roleName`` and ``comment``
-(reference §6.2, inboundSubscription); GraphQL shows them as ``subscriptions { roles { name comment } }``.
+- Each subscription role keeps its own comment: the documented ``subscriptionRoles`` update value is a list
+  of maps with ``roleName`` and ``comment`` (reference §6.2, inboundSubscription); GraphQL shows them as
+  ``subscriptions { roles { name comment } }``.
+- A real run's changes are events of ``allLogEvents`` (by the technical user of the token); a test run
+  changes nothing and leaves none.
 """
 
 from __future__ import annotations
@@ -91,4 +94,57 @@ def test_a_real_run_keeps_the_comment_of_each_subscription_role(ws):
             "user": {"email": email},
             "roles": [{"name": role, "comment": "Owns the budget"}],
         }
+    ]
+
+
+EVENTS = """query($id: ID!) { allLogEvents(factSheetId: $id, first: 10) { edges { node {
+  eventType path oldValue newValue user { userName } } } } }"""
+
+
+def test_a_real_run_is_in_the_event_log_by_the_token_user_and_a_test_run_is_not(ws):
+    workspace, _server = ws
+    created = workspace.client.graphql(
+        'mutation { createFactSheet(input: {name: "Event log probe", type: Application}) { factSheet { id } } }'
+    )
+    app_id = created["createFactSheet"]["factSheet"]["id"]
+    config = {
+        **{k: v for k, v in HEADER.items() if k != "lxVersion"},
+        "processors": [
+            {
+                "processorType": "inboundFactSheet",
+                "processorName": "Descriptions",
+                "type": "Application",
+                "filter": {"exactType": "App"},
+                "identifier": {"internal": "${data.factSheetId}"},
+                "updates": [{"key": {"expr": "description"}, "values": [{"expr": "${data.text}"}]}],
+            }
+        ],
+    }
+
+    def ldif(text: str) -> dict:
+        return {
+            **HEADER,
+            "content": [{"type": "App", "id": "a1", "data": {"factSheetId": app_id, "text": text}}],
+        }
+
+    assert workspace.run(config, ldif("only a test"), test=True).status == "FINISHED"
+    assert workspace.run(config, ldif("Written by a run"), test=False).status == "FINISHED"
+
+    events = [e["node"] for e in workspace.client.graphql(EVENTS, {"id": app_id})["allLogEvents"]["edges"]]
+    user = {"userName": "lxkit-sandbox-technical-user"}
+    assert events == [  # newest first; the test run changed nothing, so it left no event
+        {
+            "eventType": "FACT_SHEET_FIELD_UPDATED",
+            "path": "/description",
+            "oldValue": None,
+            "newValue": "Written by a run",
+            "user": user,
+        },
+        {
+            "eventType": "FACT_SHEET_CREATED",
+            "path": "/",
+            "oldValue": None,
+            "newValue": "Event log probe",
+            "user": user,
+        },
     ]
