@@ -142,6 +142,18 @@ def _snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Export a workspace (or a snapshot) to a workbook or a folder of CSV / Parquet files."""
+    import kit
+    from kit.exports import check_export_target, export
+
+    check_export_target(args.path, args.overwrite)  # refuse a wrong path before connecting
+    source = kit.load_snapshot(args.snapshot) if args.snapshot else kit.connect(args.profile, progress=None)
+    path = export(source, args.path, args.types, overwrite=args.overwrite)
+    print(f"Export written to {Path(path).resolve()}")
+    return 0
+
+
 def _workspace_view(args: argparse.Namespace) -> Workspace | Snapshot | None:
     """The workspace a preview reads: a snapshot, the live workspace (or sandbox), or none."""
     import kit
@@ -314,6 +326,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the snapshot in DIRECTORY (refused unless it holds only a snapshot, or nothing)",
     )
     snapshot.set_defaults(func=_snapshot)
+
+    export = commands.add_parser(
+        "export", help="export fact sheets, relations and tags to .xlsx, or a .csv / .parquet folder"
+    )
+    export.add_argument("path", metavar="PATH", help="inventory.xlsx, or a folder ending in .csv or .parquet")
+    export.add_argument("--types", nargs="+", metavar="T", help="fact sheet types (default: all)")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing export at PATH")
+    source = export.add_mutually_exclusive_group()
+    source.add_argument("--profile", metavar="NAME", help="a workspace profile (LEANIX_<NAME>_HOST ...)")
+    source.add_argument("--snapshot", metavar="DIR", help="export a snapshot folder instead of a workspace")
+    export.set_defaults(func=_export)
 
     def add_workspace_options(command: argparse.ArgumentParser) -> None:
         where = command.add_mutually_exclusive_group()

@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from kit.frame import as_frame
+
 __all__ = [
     "STATUSES",
     "HEALTH_COLUMNS",
@@ -83,7 +85,7 @@ def in_window(synclog: pd.DataFrame, days: int = 30, now: Moment = None) -> pd.D
     """
     start, end = _day_bounds(days, now)
     created = _prepare(synclog)["createdAt"]
-    return synclog[((created >= start) & (created < end)).to_numpy(dtype=bool)]
+    return as_frame(synclog[((created >= start) & (created < end)).to_numpy(dtype=bool)])
 
 
 def daily_status(synclog: pd.DataFrame, days: int = 30, now: Moment = None) -> pd.DataFrame:
@@ -101,7 +103,7 @@ def daily_status(synclog: pd.DataFrame, days: int = 30, now: Moment = None) -> p
     table = table.reindex(index=index, columns=list(STATUSES), fill_value=0).fillna(0).astype("int64")
     table.index.name = "day"
     table.columns.name = "status"
-    return table
+    return as_frame(table)
 
 
 def _empty_health() -> pd.DataFrame:
@@ -134,7 +136,7 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
     frame = _prepare(in_window(synclog, days, now))
     frame = frame[frame["name"].notna().to_numpy(dtype=bool)]
     if frame.empty:
-        return _empty_health()
+        return as_frame(_empty_health())
     newest_first = frame.sort_values("createdAt", ascending=False, kind="mergesort")
     newest_first = newest_first.assign(name=newest_first["name"].astype(object))
     by_name = newest_first.groupby("name", sort=True)
@@ -168,7 +170,9 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
         ["consecutive_failures", "failure_rate", "errors"], ascending=False, kind="mergesort"
     )
     # Ties stay in name order: the frame above is built from a name-sorted groupby.
-    return health.astype({"runs": "int64", "errors": "int64", "warnings": "int64"})[list(HEALTH_COLUMNS)]
+    return as_frame(
+        health.astype({"runs": "int64", "errors": "int64", "warnings": "int64"})[list(HEALTH_COLUMNS)]
+    )
 
 
 def _percent(rate: float) -> str:
@@ -188,7 +192,7 @@ def alerts(
     if health.empty:
         empty = _empty_health()
         empty["reason"] = pd.Series(dtype=object)
-        return empty[columns]
+        return as_frame(empty[columns])
     too_often = health["failure_rate"] > max_failure_rate
     in_a_row = health["consecutive_failures"] >= max_consecutive_failures
     breach = (too_often | in_a_row).to_numpy(dtype=bool)
@@ -209,7 +213,7 @@ def alerts(
             )
         reasons.append("; ".join(parts))
     breaching["reason"] = pd.Series(reasons, index=breaching.index, dtype=object)
-    return breaching[columns]
+    return as_frame(breaching[columns])
 
 
 def _plain_int(value: object) -> int | None:
@@ -286,7 +290,9 @@ def top_warnings(warnings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """
     columns = [*_WARNING_KEYS, "count", "example"]
     if warnings.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else object) for c in columns})
+        return as_frame(
+            pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else object) for c in columns})
+        )
     keys = pd.DataFrame({k: warnings[k].astype(object).fillna("") for k in _WARNING_KEYS})
     keys["example"] = warnings["message"].astype(object)
     kinds = keys.groupby(list(_WARNING_KEYS), sort=True).agg(
@@ -295,4 +301,4 @@ def top_warnings(warnings: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     kinds = kinds.reset_index()
     kinds["_errors_first"] = (kinds["status"] != "ERROR").astype("int64")
     kinds = kinds.sort_values(["_errors_first", "count"], ascending=[True, False], kind="mergesort")
-    return kinds[columns].head(n).reset_index(drop=True)
+    return as_frame(kinds[columns].head(n).reset_index(drop=True))

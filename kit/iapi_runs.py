@@ -22,6 +22,7 @@ import pandas as pd
 
 from kit.client import LeanIXError
 from kit.errors import LxkitError
+from kit.frame import as_frame
 from kit.integration.inputs import load_config, load_ldif
 from kit.previews.preview import preview
 from kit.sources import LiveView
@@ -131,7 +132,7 @@ def _compare(
         )
     frame = pd.DataFrame(rows, columns=["measure", "predicted", "reported"], dtype=object)
     frame["match"] = [p == r for p, r in zip(frame["predicted"], frame["reported"], strict=True)]
-    return frame
+    return as_frame(frame)
 
 
 def run_integration(

@@ -10,7 +10,18 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["NOT_SET", "fill_rates", "overview", "past_end_of_life", "value_counts"]
+from kit.frame import as_frame
+
+__all__ = [
+    "NOT_SET",
+    "QUADRANTS",
+    "end_of_life_ahead",
+    "fill_rates",
+    "overview",
+    "past_end_of_life",
+    "time_quadrants",
+    "value_counts",
+]
 
 NOT_SET = "(not set)"
 _META = ("id", "type", "rev", "createdAt", "updatedAt", "level", "displayName", "fullName")
@@ -40,7 +51,7 @@ def fill_rates(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.Data
         rows.append((name, len(frame) - missing, missing))
     out = pd.DataFrame(rows, columns=["column", "filled", "missing"])
     out["fill_rate"] = (out["filled"] / len(frame)).astype("Float64") if len(frame) else pd.NA
-    return out.sort_values(["fill_rate", "column"], kind="stable").reset_index(drop=True)
+    return as_frame(out.sort_values(["fill_rate", "column"], kind="stable").reset_index(drop=True))
 
 
 def value_counts(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -99,7 +110,7 @@ def overview(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None
     for name in ("no_description", "mean_completion", "approved", "no_lifecycle", "end_of_life", "stale"):
         out[name] = out[name].astype("Float64")
     out["archived"] = out["archived"].astype("Int64")
-    return out.sort_values("fact_sheets", ascending=False, kind="stable")
+    return as_frame(out.sort_values("fact_sheets", ascending=False, kind="stable"))
 
 
 def past_end_of_life(
@@ -118,10 +129,91 @@ def past_end_of_life(
     columns = [c for c in ("id", "name", "lifecycle", "businessCriticality") if c in frame.columns]
     out = frame.loc[mask.fillna(False).astype(bool), columns].reset_index(drop=True)
     if lifecycles is None or out.empty:
-        return out
+        return as_frame(out)
     now = now if now is not None else pd.Timestamp.now(tz="UTC")
     eol = lifecycles[lifecycles["phase"] == "endOfLife"][["id", "startDate"]]
     out = out.merge(eol.rename(columns={"startDate": "end_of_life_since"}), on="id", how="left")
     since = pd.to_datetime(out["end_of_life_since"], utc=True)
     out["days_past"] = (now - since).dt.days.astype("Int64")
-    return out.sort_values("days_past", ascending=False, kind="stable").reset_index(drop=True)
+    return as_frame(out.sort_values("days_past", ascending=False, kind="stable").reset_index(drop=True))
+
+
+QUADRANTS = ("Tolerate", "Invest", "Migrate", "Eliminate")
+"""Gartner's TIME classes, by functional and technical fit."""
+FUNCTIONAL_FIT = ("unreasonable", "insufficient", "appropriate", "perfect")
+TECHNICAL_FIT = ("inappropriate", "unreasonable", "adequate", "fullyAppropriate")
+
+
+def _fit_levels(frame: pd.DataFrame, column: str, default: tuple[str, ...]) -> list[str]:
+    """The ordered values of a fit field: the column's categories when it is categorical, else LeanIX's."""
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [str(c) for c in values.cat.categories]
+    return list(default)
+
+
+def time_quadrants(applications: pd.DataFrame) -> pd.DataFrame:
+    """Each application's TIME class from functional and technical fit (Gartner's TIME model).
+
+    A fit is high when it is in the upper half of the field's ordered values (``appropriate``/``perfect``,
+    ``adequate``/``fullyAppropriate``). High technical and low functional fit: Tolerate; both high:
+    Invest; low technical and high functional: Migrate; both low: Eliminate. Columns: id, name,
+    functionalSuitability, technicalSuitability, businessCriticality (when present), functional_level and
+    technical_level (0-based position in the ordered values, ``<NA>`` when not set) and quadrant (``<NA>``
+    when either fit is not set).
+    """
+    needed = [c for c in ("functionalSuitability", "technicalSuitability") if c not in applications.columns]
+    if needed:
+        raise KeyError(
+            f"the applications frame has no {' or '.join(needed)} column: fetch it with "
+            "ws.factsheets('Application', fields=[..., 'functionalSuitability', 'technicalSuitability'])"
+        )
+    columns = [
+        c
+        for c in ("id", "name", "functionalSuitability", "technicalSuitability", "businessCriticality")
+        if c in applications.columns
+    ]
+    out = applications[columns].reset_index(drop=True).copy()
+    high: dict[str, list[bool | None]] = {}
+    for column, default, key in (
+        ("functionalSuitability", FUNCTIONAL_FIT, "functional_level"),
+        ("technicalSuitability", TECHNICAL_FIT, "technical_level"),
+    ):
+        order = _fit_levels(out, column, default)
+        position = {value: i for i, value in enumerate(order)}
+        places = [position.get(v) for v in out[column].astype(object)]
+        out[key] = pd.array(places, dtype="Int64")
+        high[key] = [None if p is None else p >= len(order) / 2 for p in places]
+    names: list[str | None] = []
+    for f, t in zip(high["functional_level"], high["technical_level"], strict=True):
+        if f is None or t is None:
+            names.append(None)
+        else:
+            names.append(("Invest" if f else "Tolerate") if t else ("Migrate" if f else "Eliminate"))
+    out["quadrant"] = pd.Categorical(names, categories=list(QUADRANTS))
+    return as_frame(out)
+
+
+def end_of_life_ahead(
+    frame: pd.DataFrame, lifecycles: pd.DataFrame, months: int = 12, now: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Fact sheets of ``frame`` whose ``endOfLife`` phase starts from ``now`` to ``months`` months later.
+
+    ``lifecycles`` is the long ``ws.lifecycles(type)`` frame (id, phase, startDate). Archived fact sheets
+    are left out; fact sheets not in ``frame`` too (so a filtered frame sets the scope). Columns: id, name,
+    type (when ``frame`` has it), end_of_life (the phase's start date, UTC) and days_left; soonest first.
+    """
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    until = now + pd.DateOffset(months=months)
+    eol = lifecycles[(lifecycles["phase"] == "endOfLife").to_numpy(dtype=bool)][["id", "startDate"]]
+    eol = eol.assign(end_of_life=pd.to_datetime(eol["startDate"], utc=True)).drop(columns="startDate")
+    eol = eol[((eol["end_of_life"] >= now) & (eol["end_of_life"] < until)).to_numpy(dtype=bool)]
+    keep = frame
+    if "status" in frame.columns:
+        keep = frame[(frame["status"] != "ARCHIVED").fillna(True).to_numpy(dtype=bool)]
+    columns = [c for c in ("id", "name", "type") if c in keep.columns]
+    base = keep[columns].assign(id=keep["id"].astype(object))
+    out = base.merge(eol.assign(id=eol["id"].astype(object)), on="id", how="inner")
+    out["days_left"] = (out["end_of_life"] - now).dt.days.astype("Int64")
+    return as_frame(out.sort_values(["end_of_life", "id"], kind="stable").reset_index(drop=True))

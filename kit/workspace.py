@@ -67,3 +67,16 @@ class Workspace(WorkspaceReader):
         Parquet plus a manifest and return the folder's path; read it back offline with
         :func:`kit.load_snapshot`."""
         return write_snapshot(self, directory, types=types, overwrite=overwrite)
+
+    # -- exports --------------------------------------------------------------------------------------------
+    def export(
+        self, path: str | os.PathLike[str], types: list[str] | None = None, overwrite: bool = False
+    ) -> Path:
+        """Export the active fact sheets of ``types`` (default: all) with their relations and tags for
+        people: ``.xlsx`` one sheet per type plus ``Relations`` and ``Tags`` (zoned timestamps as UTC with
+        `` (UTC)`` in the header, header row frozen, autofilter, fitted widths); a ``.csv`` or ``.parquet``
+        path is a folder with one file per type plus ``relations`` and ``tags``. An existing target is
+        refused unless ``overwrite``; see :mod:`kit.exports`."""
+        from kit.exports import export
+
+        return export(self, path, types, overwrite=overwrite)

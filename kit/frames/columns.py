@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kit.frame import Frame
+
 __all__ = ["Column", "FrameBuilder", "build_frame", "key", "path", "STRING"]
 
 STRING = pd.StringDtype("pyarrow")
@@ -147,7 +149,7 @@ class FrameBuilder:
             column.name: _finish(column, chunks, categories)
             for column, chunks, categories in zip(self.columns, self._chunks, self._categories, strict=True)
         }
-        return pd.DataFrame(data, index=pd.RangeIndex(self.rows))
+        return Frame(data, index=pd.RangeIndex(self.rows))
 
 
 class _Categories:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from kit.client import FieldPermissionError, LeanIXClient
+from kit.frame import as_frame
 from kit.frames.columns import FrameBuilder
 from kit.frames.paging import READ_ATTEMPTS, REREAD_PAUSE, archive_passes, read_pages
 from kit.frames.queries import FrameQuery, long_query, wide_query
@@ -128,7 +129,7 @@ class WorkspaceReader(RunsMixin):
             for name, rel in model.relations_of(type).items()
         ]
         frame = pd.DataFrame(rows, columns=["field", "kind", "graphqlType", "values", "relationFields"])
-        return frame.astype({"field": "string", "kind": "category", "graphqlType": "string"})
+        return as_frame(frame.astype({"field": "string", "kind": "category", "graphqlType": "string"}))
 
     # -- fact sheets --------------------------------------------------------------------------------------
     def factsheets(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kit.client import LeanIXClient
+from kit.frame import Frame
 from kit.frames.columns import Column, build_frame, key, path
 
 __all__ = ["RunStats", "RunsMixin", "RUN_STATUSES"]
@@ -144,7 +145,7 @@ class RunsMixin:
             status_changes=build_frame(stats.get("statusChanges") or [], STATUS_CHANGE_COLUMNS),
             processors=build_frame(stats.get("processorStatistics") or [], PROCESSOR_COLUMNS),
             run_levels=build_frame(stats.get("singleRunLevelStatistics") or [], RUN_LEVEL_COLUMNS),
-            deleted_objects=pd.DataFrame(stats.get("deletedObjects") or [], dtype=object),
+            deleted_objects=Frame(stats.get("deletedObjects") or [], dtype=object),
             total_blocking_time=pd.Timedelta(blocking) if blocking else None,
         )
 

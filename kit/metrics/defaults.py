@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.metrics.ids import isin
 from kit.metrics.inventory import Inventory
 from kit.metrics.kpi import Kpi, KpiError, Threshold
@@ -76,8 +77,8 @@ def _flagged(
 def _concat_rows(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.concat(frames, ignore_index=True)
+        return as_frame(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
+    return as_frame(pd.concat(frames, ignore_index=True))
 
 
 # -- lifecycle ---------------------------------------------------------------------------------------------

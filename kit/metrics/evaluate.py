@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from kit.client import LeanIXError
+from kit.frame import as_frame
 from kit.metrics.inventory import Inventory
 from kit.metrics.kpi import Kpi, KpiError
 from kit.snapshot import SnapshotError
@@ -122,7 +123,7 @@ def values_frame(rows: Iterable[tuple[dt.date, Kpi, str, float]]) -> pd.DataFram
             }
         )
     frame = pd.DataFrame(records, columns=COLUMNS)
-    return frame.astype(
+    return as_frame(frame).astype(
         {
             "date": "datetime64[ns]",
             "kpi": "string",
@@ -152,4 +153,4 @@ def evaluate(catalogue: Iterable[Kpi], source: Any, today: dt.date | str | None 
     rows = []
     for kpi in catalogue:
         rows += [(inv.today, kpi, dims, value) for dims, value in kpi_rows(kpi, inv)]
-    return values_frame(rows)
+    return as_frame(values_frame(rows))

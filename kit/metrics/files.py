@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.formatting import kpi_value as format_value
 from kit.metrics.evaluate import parse_dimensions
 from kit.metrics.table import KpiHistory
 from kit.outputs import OutputError, atomic_file, check_output_file
@@ -17,19 +18,6 @@ from kit.outputs import OutputError, atomic_file, check_output_file
 __all__ = ["format_value", "write_kpi_files"]
 
 FORMAT = 1
-
-
-def format_value(value: float, unit: str) -> str:
-    """A value as a person reads it: shares and scores in %, counts whole, ratios with 2 decimals."""
-    if math.isnan(value):
-        return "n/a"
-    if unit in ("share", "score"):
-        return f"{value * 100:.1f} %"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.0f} days"
-    return f"{value:,.2f}"
 
 
 def _num(value: Any) -> float | None:

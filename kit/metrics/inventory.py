@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.leanix import MetaModel, UnknownFactSheetType, UnknownField
 from kit.metrics.ids import isin
 from kit.snapshot import Snapshot, load_snapshot
@@ -27,7 +28,7 @@ _TAG_GROUPS = "{ allTagGroups { edges { node { name } } } }"
 
 
 def _empty(kind: str) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="string") for c in _EMPTY[kind]})
+    return as_frame(pd.DataFrame({c: pd.Series(dtype="string") for c in _EMPTY[kind]}))
 
 
 class Inventory:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.metrics.evaluate import parse_dimensions
 from kit.metrics.metrics_api import (
     CONNECTOR,
@@ -213,7 +214,7 @@ def points(kpis: Any, as_of: Any, schema_prefix: str = "lxkit") -> tuple[pd.Data
             + (", ..." if len(skipped) > 10 else "")
             + ").",
         )
-    return pd.DataFrame(records, columns=POINT_COLUMNS), notes
+    return as_frame(pd.DataFrame(records, columns=POINT_COLUMNS)), notes
 
 
 def publish(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.metrics.catalogue import Catalogue
 from kit.metrics.defaults import add_months
 from kit.metrics.evaluate import COLUMNS
@@ -74,7 +75,7 @@ class KpiHistory:
         """One row per KPI and dimension on the latest date, beside the previous date and a month ago."""
         dates = self.dates
         if not dates:
-            return pd.DataFrame({c: [] for c in TABLE_COLUMNS})
+            return as_frame(pd.DataFrame({c: [] for c in TABLE_COLUMNS}))
         latest = dates[-1]
         previous_date = dates[-2] if len(dates) > 1 else pd.NaT
         target = pd.Timestamp(add_months(latest.date(), -1))
@@ -126,7 +127,7 @@ class KpiHistory:
             | {"previous_date": "datetime64[ns]", "month_ago_date": "datetime64[ns]"}
             | {c: "boolean" for c in ("higher_is_better", "breached", "improved")}
         )
-        return table.reset_index(drop=True)
+        return as_frame(table.reset_index(drop=True))
 
     def series(self, kpi: str, dimensions: str = "") -> pd.Series:
         """One KPI's values over the dates, indexed by date (``dimensions`` as in the table)."""

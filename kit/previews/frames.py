@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.integration.plan import (
     DocumentWrite,
     FactSheetRef,
@@ -92,14 +93,14 @@ def _frame_builder(method: Callable[[Any], T]) -> cached_property[T]:
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Object columns (None stays None, lists stay lists) except counters (int) and flags (bool)."""
     if frame.empty:
-        return frame
+        return as_frame(frame)
     kinds: dict[str, Any] = {}
     for column in frame.columns:
         if column in _BOOLEAN_COLUMNS:
             kinds[column] = bool
         elif column in _INTEGER_COLUMNS and frame[column].notna().all():
             kinds[column] = "int64"
-    return frame.astype(kinds) if kinds else frame
+    return as_frame(frame.astype(kinds) if kinds else frame)
 
 
 def _empty(value: Any) -> bool:
@@ -138,7 +139,7 @@ def deletions_frame(prediction: Any) -> pd.DataFrame:
                 (kind, item.id, item.type, item.name, item.detail, pred.cancelled) for item in pred.to_delete
             )
     frame = pd.DataFrame(rows, columns=_DELETION_COLUMNS)
-    return frame.astype({"cancelled": bool})
+    return as_frame(frame.astype({"cancelled": bool}))
 
 
 class PlanFrames:
@@ -183,7 +184,7 @@ class PlanFrames:
     def _frame(rows: list[dict[str, Any]], minimal: list[str]) -> pd.DataFrame:
         if rows:
             return typed(pd.DataFrame(rows, dtype=object))
-        return pd.DataFrame(columns=[*ORIGIN_COLUMNS, *minimal])
+        return as_frame(pd.DataFrame(columns=[*ORIGIN_COLUMNS, *minimal]))
 
     # -- frames -------------------------------------------------------------------------------------------
 
@@ -491,16 +492,16 @@ class PlanFrames:
         and ERROR records) and ``infoCount`` (INFO records), kept apart."""
         frame = pd.DataFrame(self.prediction.stats["processorStatistics"])
         if frame.empty:
-            return frame
+            return as_frame(frame)
         counted = {p.index: p.stats for p in self.prediction.result.compiled.processors}
         frame["warningCount"] = [counted[i].warnings if i in counted else 0 for i in frame["processorIndex"]]
         frame["infoCount"] = [counted[i].infos if i in counted else 0 for i in frame["processorIndex"]]
-        return frame
+        return as_frame(frame)
 
     @cached_property
     def stats_levels(self) -> pd.DataFrame:
         """``/stats`` singleRunLevelStatistics, one row per run level."""
-        return pd.DataFrame(self.prediction.stats["singleRunLevelStatistics"])
+        return as_frame(pd.DataFrame(self.prediction.stats["singleRunLevelStatistics"]))
 
     @cached_property
     def deletions_frame(self) -> pd.DataFrame:
@@ -510,7 +511,7 @@ class PlanFrames:
     @property
     def removals_frame(self) -> pd.DataFrame:
         """One row per item the run would archive or delete (``removals.items``)."""
-        return self.prediction.removals.items
+        return as_frame(self.prediction.removals.items)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Every non-empty frame by name, in display order."""

@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.integration.deletion import KINDS as DELETION_KINDS
 from kit.integration.engine.configuration import Compiler
 from kit.integration.engine.context import RunIntegration, ViewTags
@@ -100,17 +101,23 @@ class ScopeCheck:
         ]
         frame = pd.DataFrame(self.processors, columns=columns, dtype=object)
         counts = ["index", "level", "matched_items", "executions", "search_scopes", "estimated_requests"]
-        return frame.astype({c: "int64" for c in counts} | {"enabled": bool}) if not frame.empty else frame
+        return as_frame(
+            frame.astype({c: "int64" for c in counts} | {"enabled": bool}) if not frame.empty else frame
+        )
 
     def search_frame(self) -> pd.DataFrame:
         """One row per distinct evaluated search scope: processor, role, scope (JSON), fact sheets."""
-        return pd.DataFrame(
-            self.search_scopes, columns=["processor_index", "processor", "role", "scope", "fact_sheets"]
+        return as_frame(
+            pd.DataFrame(
+                self.search_scopes, columns=["processor_index", "processor", "role", "scope", "fact_sheets"]
+            )
         )
 
     def deletion_frame(self) -> pd.DataFrame:
         """One row per deletion scope entry: kind, index, scope (JSON), fact sheets, items in scope."""
-        return pd.DataFrame(self.deletion_scopes, columns=["kind", "index", "scope", "fact_sheets", "items"])
+        return as_frame(
+            pd.DataFrame(self.deletion_scopes, columns=["kind", "index", "scope", "fact_sheets", "items"])
+        )
 
     def summary(self) -> str:
         matched = sum(p["matched_items"] for p in self.processors)

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from kit.client import LeanIXClient
+from kit.frame import Frame, as_frame
 from kit.frames.queries import BASE
 from kit.frames.runs import RunsMixin, RunStats
 from kit.leanix import MetaModel, MetaModelError, UnknownFactSheetType
@@ -231,7 +232,7 @@ class Snapshot:
     def _long(self, name: str, type: str | None, include_archived: bool) -> pd.DataFrame:  # noqa: A002
         file = f"{name}.parquet"
         if file not in self.files():
-            return pd.DataFrame()
+            return Frame()
         frame = self._read(file)
         key = "id" if "id" in frame.columns else "fromId"
         if type is not None or not include_archived:
@@ -267,7 +268,7 @@ class Snapshot:
             ):
                 names.append(name)
         if not names:
-            return pd.DataFrame()
+            return Frame()
         frames = [self._read(n) for n in names]
         filled = [f for f in frames if not f.empty]
         frame = _concat(filled) if len(filled) > 1 else (filled or frames)[0]
@@ -346,7 +347,7 @@ class Snapshot:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise self._bad_columns(name, missing)
-        return frame
+        return as_frame(frame)
 
     def _bad_columns(self, name: str, missing: list[str]) -> SnapshotError:
         return SnapshotError(

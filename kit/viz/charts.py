@@ -9,19 +9,22 @@ import plotly.graph_objects as go
 
 from kit.inventory import NOT_SET
 from kit.inventory import value_counts as _value_counts
+from kit.viz import theme
+from kit.viz.theme import BAR_COLOUR, NOT_SET_COLOUR
 
-__all__ = ["completion_by_type", "fill_rates_chart", "type_counts", "value_counts"]
-
-NOT_SET_COLOUR = "#b0b0b0"
-BAR_COLOUR = "#2a6fdb"
+__all__ = [
+    "BAR_COLOUR",
+    "NOT_SET_COLOUR",
+    "completion_by_type",
+    "fill_rates_chart",
+    "type_counts",
+    "value_counts",
+]
 
 
 def _layout(figure: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    """The kit's figure style (also used by ``run_charts``): title, axis titles, white template."""
-    figure.update_layout(
-        title=title, xaxis_title=x, yaxis_title=y, template="plotly_white", margin={"t": 60, "l": 10, "r": 10}
-    )
-    return figure
+    """The kit's figure style: :func:`kit.viz.theme.apply` (kept for callers of the old name)."""
+    return theme.apply(figure, title, x, y)
 
 
 def type_counts(overview: pd.DataFrame) -> go.Figure:
@@ -37,7 +40,11 @@ def type_counts(overview: pd.DataFrame) -> go.Figure:
 def value_counts(frame: pd.DataFrame, column: str, title: str | None = None) -> go.Figure:
     """How often each value of ``column`` occurs, in the field's declared order; missing values in grey."""
     counts = _value_counts(frame, column)
-    colours = [NOT_SET_COLOUR if name == NOT_SET else BAR_COLOUR for name in counts.index]
+    lifecycle = set(counts.index) <= set(theme.PHASES)
+    colours = [
+        theme.PHASE_COLOURS[name] if lifecycle else NOT_SET_COLOUR if name == NOT_SET else BAR_COLOUR
+        for name in counts.index
+    ]
     figure = go.Figure(go.Bar(x=counts.index.to_list(), y=counts.to_list(), marker_color=colours))
     kind = frame["type"].iloc[0] if "type" in frame.columns and len(frame) else "fact sheets"
     return _layout(figure, title or f"{kind}: {column}", column, "fact sheets")

@@ -22,7 +22,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from kit.errors import LxkitError
-from kit.metrics import files as metrics_files
+from kit.formatting import kpi_change as format_delta
+from kit.formatting import kpi_value as format_value
 from kit.viz.charts import BAR_COLOUR, _layout
 
 if TYPE_CHECKING:
@@ -106,27 +107,6 @@ def _display(value: float, unit: str) -> float:
     if unit in ("count", "days"):
         return float(round(value))
     return round(value, 2)
-
-
-def _digits(unit: str) -> int:
-    return 1 if unit in PERCENT_UNITS else 0 if unit in ("count", "days") else 2
-
-
-def format_value(value: Any, unit: str) -> str:
-    """A KPI value as people read it: ``12.3 %`` for shares and scores, ``1,234``, ``1.25``, ``41 days``."""
-    number = _number(value)
-    return "–" if number is None else metrics_files.format_value(number, unit)
-
-
-def format_delta(delta: Any, unit: str) -> str:
-    """A change, signed, in the value's units; percentage points for shares and scores (``+1.0 pp``)."""
-    number = _number(delta)
-    if number is None:
-        return "–"
-    shown = _display(number, unit)
-    sign = "+" if shown > 0 else "-" if shown < 0 else ""
-    text = f"{sign}{abs(shown):,.{_digits(unit)}f}"
-    return f"{text} pp" if unit in PERCENT_UNITS else f"{text} days" if unit == "days" else text
 
 
 def _direction(delta: Any, unit: str, higher_is_better: Any) -> str:

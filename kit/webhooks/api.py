@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kit.client import LeanIXClient, LeanIXError
+from kit.frame import as_frame
 
 __all__ = ["DELIVERY_COLUMNS", "SUBSCRIPTION_COLUMNS", "WEBHOOKS", "Webhooks"]
 
@@ -82,7 +83,7 @@ class Webhooks:
         ``id, identifier, deliveryType, active, targetUrl, tagSets, lastDeliveryStatus, errorCount``."""
         frame = _frame(self._subscriptions(identifier), SUBSCRIPTION_COLUMNS, ("errorCount",))
         frame["active"] = frame["active"].astype("boolean")
-        return frame
+        return as_frame(frame)
 
     def get(self, subscription_id: str) -> dict[str, Any]:
         """The subscription with id ``subscription_id`` (:class:`kit.client.NotFound` if there is none)."""
@@ -164,4 +165,4 @@ class Webhooks:
             page += 1
         frame = _frame(rows, DELIVERY_COLUMNS, ("attempts", "responseStatus"))
         frame["createdAt"] = pd.to_datetime(frame["createdAt"], utc=True, errors="coerce")
-        return frame
+        return as_frame(frame)

@@ -21,11 +21,21 @@ def test_type_counts_bars_are_sorted_for_reading_top_down():
 
 
 def test_value_counts_chart_greys_out_missing_values():
-    figure = charts.value_counts(apps(), "lifecycle")
+    figure = charts.value_counts(apps(), "qualitySeal")
     bar = figure.data[0]
+    assert bar.marker.color == ("#0072b2",) * 3 and figure.layout.template.layout.colorway[0] == "#0072b2"
+    figure = charts.value_counts(apps().assign(qualitySeal=[None, "DRAFT", "DRAFT", None]), "qualitySeal")
+    assert figure.data[0].x == ("DRAFT", inventory.NOT_SET) and figure.data[0].marker.color == (
+        "#0072b2",
+        "#b0b0b0",
+    )
+    assert figure.layout.title.text == "Application: qualitySeal"
+
+
+def test_value_counts_of_a_lifecycle_use_the_phase_colours():
+    bar = charts.value_counts(apps(), "lifecycle").data[0]
     assert bar.x == ("active", "endOfLife", inventory.NOT_SET) and bar.y == (1, 2, 1)
-    assert bar.marker.color[-1] == charts.NOT_SET_COLOUR and bar.marker.color[0] == charts.BAR_COLOUR
-    assert figure.layout.title.text == "Application: lifecycle"
+    assert bar.marker.color == ("#238b45", "#d62728", "#b0b0b0")
 
 
 def test_completion_boxes_per_type():

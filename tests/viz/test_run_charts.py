@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit import health
-from kit.viz.run_charts import durations_by_connector, status_per_day
+from kit.viz.run_charts import durations_by_connector, status_per_day, top_warnings
 
 DAYS = pd.date_range("2026-03-08", periods=3, freq="D", tz="UTC", name="day")
 
@@ -30,7 +30,8 @@ def test_status_per_day_stacks_one_coloured_trace_per_status():
     assert sum(sum(t.y) for t in figure.data) == 12
     assert [pd.Timestamp(x) for x in figure.data[0].x] == list(DAYS)
     assert figure.layout.barmode == "stack"
-    assert figure.layout.title.text == "Synchronizations per day by status"
+    assert figure.layout.title.text == "12 synchronizations in 3 days, 5 failed"
+    assert figure.data[3].text == ("2026-03-08: 0 ERROR", "2026-03-09: 4 ERROR", "2026-03-10: 1 ERROR")
     assert figure.layout.xaxis.title.text == "day (UTC)"
     assert figure.layout.yaxis.title.text == "synchronizations"
 
@@ -68,12 +69,49 @@ def test_durations_by_connector_in_minutes_one_box_each():
     assert all(isinstance(t, go.Box) for t in figure.data)
     assert {t.name: list(t.y) for t in figure.data} == {"alpha": [1.0, 3.0], "zeta": [1.5, 0.5]}
     assert [t.name for t in figure.data] == ["alpha", "zeta"]
-    assert figure.layout.title.text == "Run duration by connector"
+    assert (
+        figure.data[0].text == ("alpha: 1 min", "alpha: 3 min")
+        and figure.data[1].text[0] == "zeta: 1 min 30 s"
+    )
+    assert figure.layout.title.text == "Slowest connector: alpha (median 2 min per run)"
     assert figure.layout.xaxis.title.text == "connector"
     assert figure.layout.yaxis.title.text == "duration (minutes)"
+
+
+def test_durations_of_short_runs_are_in_seconds():
+    figure = durations_by_connector(synclog([("a", 0.5), ("a", 19.4), ("b", 100)]))
+    assert {t.name: list(t.y) for t in figure.data} == {"a": [0.5, 19.4], "b": [100.0]}
+    assert figure.layout.yaxis.title.text == "duration (seconds)"
+    assert figure.data[0].text == ("a: 500 ms", "a: 19 s")
+    assert figure.layout.title.text == "Slowest connector: b (median 1 min 40 s per run)"
 
 
 def test_durations_of_an_empty_log_is_an_empty_titled_figure():
     figure = durations_by_connector(synclog([]))
     assert len(figure.data) == 0
-    assert figure.layout.title.text == "Run duration by connector"
+    assert figure.layout.title.text == "No finished runs to time"
+
+
+def test_top_warnings_by_kind_errors_first_in_status_colours():
+    warnings = pd.DataFrame(
+        {
+            "processorName": ["apps", "apps", "apps", "tags", "apps"],
+            "category": pd.Categorical(["write", "write", "write", "tag", "read"]),
+            "status": pd.Categorical(["WARNING", "WARNING", "WARNING", "ERROR", "WARNING"]),
+            "message": ["no field x on A", "no field x on B", "no field x on C", "tag group missing", "slow"],
+        }
+    )
+    figure = top_warnings(warnings)
+    assert [t.name for t in figure.data] == ["ERROR", "WARNING"]
+    assert [t.marker.color for t in figure.data] == ["#d62728", "#ff7f0e"]
+    assert figure.data[0].y == ("tag · tags",) and figure.data[0].x == (1,)
+    assert figure.data[1].y == ("write · apps", "read · apps") and figure.data[1].x == (3, 1)
+    assert figure.data[1].customdata[0] == "<b>write · apps</b><br>3 × WARNING<br>e.g. no field x on A"
+    assert figure.layout.yaxis.categoryarray == ("read · apps", "write · apps", "tag · tags")
+    assert figure.layout.title.text == "5 warnings, 1 of them errors; most frequent: write · apps (3)"
+
+
+def test_top_warnings_of_a_clean_run():
+    empty = pd.DataFrame({"processorName": [], "category": [], "status": [], "message": []})
+    figure = top_warnings(empty)
+    assert len(figure.data) == 0 and figure.layout.title.text == "No warnings"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.frame import as_frame
 from kit.integration.inputs.text import printable
 
 __all__ = ["COLUMNS", "Finding", "Findings"]
@@ -71,7 +72,7 @@ class Findings(list[Finding]):
         frame = pd.DataFrame([[getattr(f, c) for c in COLUMNS] for f in self], columns=COLUMNS)
         for column in ("line", "column"):
             frame[column] = frame[column].astype("Int64")
-        return frame
+        return as_frame(frame)
 
     def summary(self) -> str:
         """``2 errors, 1 warning`` (or ``no findings``)."""

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kit import formatting
+
 __all__ = [
     "MARKS",
     "Summary",
@@ -117,16 +119,21 @@ def alert_links(alert: Mapping[str, Any]) -> list[Link]:
     ]
 
 
-def human_duration(seconds: Any) -> str:
-    """``3.9 s``, ``2 min 5 s``, ``1 h 4 min``; empty for a missing value."""
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+def _duration(seconds: Any) -> str:
+    """The run's length as people read it (``3.9 s``, ``2 min 5 s``); empty when the record has none."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != seconds:
         return ""
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min {secs} s"
+    return formatting.duration(seconds)
+
+
+def _started(started_at: Any) -> str | None:
+    """``2026-12-07 05:00 UTC`` from the record's ISO time; the text as recorded when it is not one."""
+    if not isinstance(started_at, str) or not started_at:
+        return None
+    try:
+        return formatting.moment(started_at)
+    except ValueError:
+        return started_at
 
 
 def _error_line(error: Any) -> str | None:
@@ -183,14 +190,15 @@ def summarize(
     if record.get("profile"):
         workspace += f" (profile {record['profile']})"
     directory = record.get("directory")
-    duration = human_duration(record.get("duration_seconds"))
+    duration = _duration(record.get("duration_seconds"))
+    started = _started(record.get("started_at"))
     report = str(record.get("notebook") or "report")
     facts = [("Report", report)]
     if schedule:
         facts.append(("Schedule", schedule))
     facts += [("Workspace", workspace), ("Status", status)]
-    if record.get("started_at"):
-        facts.append(("Started", str(record["started_at"]) + (f" ({duration})" if duration else "")))
+    if started:
+        facts.append(("Started", started + (f" ({duration})" if duration else "")))
     return Summary(
         status=status,
         exit_code=code,
@@ -245,10 +253,9 @@ def slack_body(summary: Summary) -> dict[str, Any]:
     """``{"text": fallback, "blocks": [header, section (mrkdwn), context (links)]}`` for an incoming webhook."""
     esc = _slack_escape
     head = [f"*Workspace:* {esc(summary.workspace)}"]
-    if summary.started:
-        head[0] += f"  ·  *Started:* {esc(summary.started)}" + (
-            f" ({summary.duration})" if summary.duration else ""
-        )
+    started = _started(summary.started)
+    if started:
+        head[0] += f"  ·  *Started:* {esc(started)}" + (f" ({summary.duration})" if summary.duration else "")
     if summary.error:
         head.append(f"*Error:* `{esc(summary.error)}`")
     if summary.status == "succeeded" and not summary.alerts:

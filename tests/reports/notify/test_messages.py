@@ -82,7 +82,7 @@ def test_slack_blocks():
     assert body["blocks"][1]["text"]["type"] == "mrkdwn"
     lines = section.splitlines()
     assert lines[0] == (
-        "*Workspace:* https://acme.leanix.net (profile prod)  ·  *Started:* 2026-12-07T05:00:00+00:00 (2 min 5 s)"
+        "*Workspace:* https://acme.leanix.net (profile prod)  ·  *Started:* 2026-12-07 05:00 UTC (2 min 5 s)"
     )
     assert lines[1:] == [
         "*Connectors* (1)",
@@ -137,7 +137,7 @@ def test_teams_adaptive_card():
             {"title": "Report", "value": "run_health"},
             {"title": "Workspace", "value": "https://acme.leanix.net (profile prod)"},
             {"title": "Status", "value": "alerts"},
-            {"title": "Started", "value": "2026-12-07T05:00:00+00:00 (2 min 5 s)"},
+            {"title": "Started", "value": "2026-12-07 05:00 UTC (2 min 5 s)"},
         ],
     }
     texts = [block["text"] for block in card["body"][2:]]
