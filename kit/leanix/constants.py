@@ -45,6 +45,8 @@ BASE_FIELDS: dict[str, tuple[str, str]] = {
     "tags": ("OBJECT", "Tag"),
     "subscriptions": ("OBJECT", "SubscriptionConnection"),
     "documents": ("OBJECT", "DocumentConnection"),
+    "naFields": ("OBJECT", "[String]"),  # fields and relations marked "not applicable"
+    "comments": ("OBJECT", "CommentConnection"),
 }
 """Fields every fact sheet has: name -> (kind, GraphQL type). A type's own fields never reuse these names."""
 

@@ -193,7 +193,9 @@ def test_hand_written_introspection_answer():
                         _field("cost", "SCALAR", "Double"),
                         _field("flag", "SCALAR", "Boolean"),
                         _field("since", "SCALAR", "Date"),
-                        _field("naFields", "SCALAR", "String", True),
+                        _field(
+                            "keywords", "SCALAR", "String", True
+                        ),  # a list of strings (naFields is a base field)
                         _field("lifecycle", "OBJECT", "Lifecycle"),
                         _field("serviceNowId", "OBJECT", "ExternalId"),
                         _field("location", "OBJECT", "Location"),
@@ -240,7 +242,7 @@ def test_hand_written_introspection_answer():
         ("cost", "DOUBLE", ()),
         ("flag", "BOOLEAN", ()),
         ("since", "DATE", ()),
-        ("naFields", "LIST", ()),
+        ("keywords", "LIST", ()),
         ("lifecycle", "LIFECYCLE", ()),
         ("serviceNowId", "EXTERNALID", ()),
         ("location", "LOCATION", ()),
