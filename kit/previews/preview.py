@@ -118,6 +118,7 @@ class Preview(PlanFrames):
         return "Preview(\n  " + self.summary().replace("\n", "\n  ") + "\n)"
 
     def _repr_html_(self) -> str:
+        """The notebook view: summary box, deletion guard and the first rows of each section."""
         return notebook_html(self)
 
     def to_excel(self, path: str | os.PathLike[str]) -> Path:
@@ -125,6 +126,10 @@ class Preview(PlanFrames):
         sheets = {"summary": pd.DataFrame({"summary": self.summary().splitlines()}), **self.frames()}
         return save_workbook(path, sheets)
 
-    def to_html(self, path: str | os.PathLike[str]) -> Path:
-        """A self-contained page: summary, then every non-empty frame (the first 5,000 rows of each)."""
-        return save_page(path, page_html(self))
+    def to_html(self, path: str | os.PathLike[str], *, links: Any = None) -> Path:
+        """A self-contained page (no script, nothing fetched) an architect reads: a summary box (writes,
+        creates, updates, archives, warnings), the deletion guard's outcome, then sections with human
+        headings (the first 5,000 rows of each table). ``links``: a ``Workspace``,
+        :class:`kit.viz.tables.Links` or ``{"host", "workspace"}`` to link fact sheet names; by default the
+        live workspace the preview read, if any."""
+        return save_page(path, page_html(self, links=links))

@@ -348,16 +348,18 @@ def test_exports_and_notebook_html(tmp_path: Path) -> None:
     assert sheets == ["summary", "changes", "writes", "warnings", "stats_processors", "stats_levels"]
     assert "<t>name</t>" in first and "<t>A</t>" in first
     page = shown.to_html(tmp_path / "p.html").read_text()
-    assert (
-        page.startswith("<!DOCTYPE html>")
-        and "<h2 id='warnings'>warnings</h2>" in page
-        and "NO_VALUE_FOUND" in page
-    )
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    assert "<section id='warnings'><h2>Warnings</h2>" in page and "NO_VALUE_FOUND" in page
+    assert "<h1>Preview of prv-1 1.0.0</h1>" in page and "PARTIAL mode" in page
+    # one new fact sheet, 2 writes (name, description); PARTIAL mode without a deletion scope: no callout
+    assert "data-stat='created'><div class='lx-stat-value'>1</div>" in page
+    assert "data-stat='writes'><div class='lx-stat-value'>2</div>" in page
+    assert "data-guard" not in page
     notebook = shown._repr_html_()
-    assert notebook.startswith(
-        "<div class='lxkit-preview'><ul class='summary'><li>Run of prv/prv-1 1.0.0 (PARTIAL)"
-    )
-    assert "<h4>changes</h4>" in notebook and "<h4>writes</h4>" not in notebook
+    assert notebook.startswith("<div class='lxkit-preview'><style>")
+    assert "<section id='created'><h2>What would be created</h2>" in notebook
+    assert "<section id='warnings'><h2>Warnings</h2>" in notebook
+    assert "id='writes'" not in notebook  # every write only on the page
 
 
 def test_restore_and_archive_rows_in_the_writes_frame() -> None:
