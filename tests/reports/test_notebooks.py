@@ -181,4 +181,6 @@ def test_reports_render_offline_in_headless_chromium(reports):
         assert title in explore
     assert "kit.load_snapshot(snapshot)" not in explore and "from kit import" not in explore  # no code
     assert "Project fact sheets would be archived" in pages["processor_preview"].dom
+    # the preview's own view: the guard's verdict as a callout (data/README.md: the 50% guard cancels)
+    assert "The deletion guard would cancel all deletion" in pages["processor_preview"].dom
     assert "connector(s) need attention" in pages["run_health"].dom
