@@ -1,6 +1,6 @@
 """Values as people read them: one place that turns numbers, durations, times and names into text.
 
-Tables (:mod:`kit.viz.tables`), the KPI table, chart hover texts and notification messages all format
+Tables (:mod:`kit.tables`), the KPI table, chart hover texts and notification messages all format
 through this module (docs/reports.md §1), so a share reads ``24.1%`` and a duration ``4 min 5 s``
 everywhere, and no raw ``0.241379``, ``0 days 00:00:19.103236``, ``PT0.00094385S``, ``NaN`` or ``None``
 reaches a page.

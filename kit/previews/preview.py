@@ -130,6 +130,6 @@ class Preview(PlanFrames):
         """A self-contained page (no script, nothing fetched) an architect reads: a summary box (writes,
         creates, updates, archives, warnings), the deletion guard's outcome, then sections with human
         headings (the first 5,000 rows of each table). ``links``: a ``Workspace``,
-        :class:`kit.viz.tables.Links` or ``{"host", "workspace"}`` to link fact sheet names; by default the
+        :class:`kit.tables.Links` or ``{"host", "workspace"}`` to link fact sheet names; by default the
         live workspace the preview read, if any."""
         return save_page(path, page_html(self, links=links))

@@ -18,7 +18,7 @@ from kit.integration import plan
 from kit.outputs import atomic_file, check_output_file
 from kit.previews.overview import counts, counts_html, deletion_guard
 from kit.previews.sections import sections
-from kit.viz.tables import Links
+from kit.tables import Links
 
 if TYPE_CHECKING:
     from kit.previews.preview import Preview
@@ -180,7 +180,7 @@ def _links(shown: Preview, links: Any) -> Any:
     """Where fact sheet names link to: ``links`` as given (a Workspace, Links or mapping), else the live
     workspace the preview read, when it knows its host and name; else None (names stay plain text)."""
     if links is not None:
-        return links  # kit.viz.tables.table reads a Workspace, Links or mapping
+        return links  # kit.tables.table reads a Workspace, Links or mapping
     client = getattr(getattr(shown.view, "workspace", None), "client", None)
     if client is None:
         return None

@@ -1,4 +1,4 @@
-"""The sections of a preview page: human headings over tables made by :func:`kit.viz.tables.table`.
+"""The sections of a preview page: human headings over tables made by :func:`kit.tables.table`.
 
 Each section picks the columns a reader needs from one of the preview's frames (:mod:`.frames`), names them so
 the table's headers read as labels (``before`` → *Before*, ``contentId`` → *Content ID*) and so fact sheet
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kit import formatting as fmt
-from kit.viz.tables import Note, table
+from kit.tables import Note, table
 
 if TYPE_CHECKING:
     from kit.previews.preview import Preview

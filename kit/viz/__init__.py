@@ -15,13 +15,13 @@ client, sources or anything that fetches.
 
 from __future__ import annotations
 
+from kit.tables import Links, Note, table
 from kit.viz.charts import completion_by_type, fill_rates_chart, type_counts, value_counts
 from kit.viz.kpi_breaches import breaches_view
 from kit.viz.kpi_charts import kpi_table, movers_chart, trend_chart, trend_grid
 from kit.viz.portfolio import end_of_life_timeline, lifecycle_stacked, time_view
 from kit.viz.quality import data_quality_heatmap, ownership_coverage, relation_gaps
 from kit.viz.run_charts import durations_by_connector, status_per_day, top_warnings
-from kit.viz.tables import Links, Note, table
 from kit.viz.widgets import explorer
 
 __all__ = [

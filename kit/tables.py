@@ -107,7 +107,7 @@ def _as_links(links: Any) -> Links | None:
     host, name = getattr(links, "host", None), getattr(links, "name", None)
     if not host or not name:
         raise TypeError(
-            f"table(links=...) takes a Workspace, kit.viz.tables.Links(host, workspace) or a mapping with "
+            f"table(links=...) takes a Workspace, kit.tables.Links(host, workspace) or a mapping with "
             f"'host' and 'workspace', not {type(links).__name__} (without a host and workspace name)"
         )
     return Links(str(host), str(name))

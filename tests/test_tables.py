@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.viz.tables import Links, Note, table
+from kit.tables import Links, Note, table
 
 APP = "28fe4aa2-6e46-41a1-a131-72afb3acf256"
 ITC = "6a1b5c3e-0f7d-4d9a-8e2b-1c2d3e4f5a6b"
