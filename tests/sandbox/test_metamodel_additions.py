@@ -14,12 +14,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-import requests
 
 from kit.leanix import MetaModel
-from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
+from kit.sandbox import Sandbox, SandboxOptions
 from kit.sandbox.demo import generate_workspace
 from kit.sandbox.metamodel import DEFAULT_METAMODEL
+from tests.sandbox.graphql_http import bearer_of, data, nodes, post
 
 ADDED_FIELDS = {"capEx", "opEx", "serviceNowId", "supportedPlatforms"}
 ADDED_CONNECTIONS = {"relToSuccessor", "relToPredecessor"}
@@ -33,38 +33,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="module")
 def bearer(sandbox: Sandbox) -> str:
-    answer = requests.post(
-        f"{sandbox.url}/services/mtm/v1/oauth2/token",
-        auth=("apitoken", SANDBOX_TOKEN),
-        data={"grant_type": "client_credentials"},
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
-
-
-def post(
-    sandbox: Sandbox, bearer: str, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    answer = requests.post(
-        f"{sandbox.url}/services/pathfinder/v1/graphql",
-        json={"query": query, "variables": variables or {}},
-        headers={"Authorization": f"Bearer {bearer}"},
-        timeout=30,
-    ).json()
-    return dict(answer)
-
-
-def data(
-    sandbox: Sandbox, bearer: str, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    answer = post(sandbox, bearer, query, variables)
-    assert not answer.get("errors"), answer["errors"]
-    return dict(answer["data"])
-
-
-def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e["node"] for e in connection["edges"]]
+    return bearer_of(sandbox)
 
 
 TYPE_FIELDS = """query($name: String!) { __type(name: $name) { fields { name type { kind name

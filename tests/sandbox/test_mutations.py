@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 import requests
 
-from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
+from kit.sandbox import Sandbox, SandboxOptions
 from kit.sandbox.view import StoreView
 from tests.builders import EXTERNAL, Inputs, fact_sheets, item, update
+from tests.sandbox.graphql_http import bearer_of, post
 
 ROLLED_BACK = "Error in Request. Transaction is rolled back!"
 FAST_RUN = "/services/integration-api/v1/fastSynchronizationRuns/withConfig"
@@ -29,34 +30,12 @@ FAST_RUN = "/services/integration-api/v1/fastSynchronizationRuns/withConfig"
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(SandboxOptions(size=200, seed=3)) as sb:
-        sb.store.start_event_log()  # idempotent; the server starts it once the demo is generated
         yield sb
 
 
 @pytest.fixture(scope="module")
 def bearer(sandbox: Sandbox) -> str:
-    answer = requests.post(
-        f"{sandbox.url}/services/mtm/v1/oauth2/token",
-        auth=("apitoken", SANDBOX_TOKEN),
-        data={"grant_type": "client_credentials"},
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
-
-
-def post(
-    sandbox: Sandbox, bearer: str, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The whole answer of one GraphQL request (data and errors)."""
-    answer = requests.post(
-        f"{sandbox.url}/services/pathfinder/v1/graphql",
-        json={"query": query, "variables": variables or {}},
-        headers={"Authorization": f"Bearer {bearer}"},
-        timeout=30,
-    )
-    assert answer.status_code == 200  # GraphQL answers 200 even with errors (error-handling-in-graphql)
-    return dict(answer.json())
+    return bearer_of(sandbox)
 
 
 def ok(sandbox: Sandbox, bearer: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from gql import Client, GraphQLRequest, gql
 from gql.client import SyncClientSession
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
 
-from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
+from kit.sandbox import Sandbox, SandboxOptions
+from tests.sandbox.graphql_http import bearer_of, data, nodes
 
 EXAMPLES = Path(__file__).parent / "public_examples"
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}|\{(\w+)\}")
@@ -38,14 +38,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture(scope="module")
 def bearer(sandbox: Sandbox) -> str:
-    answer = requests.post(
-        f"{sandbox.url}/services/mtm/v1/oauth2/token",
-        auth=("apitoken", SANDBOX_TOKEN),
-        data={"grant_type": "client_credentials"},
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
+    return bearer_of(sandbox)
 
 
 @pytest.fixture(scope="module")
@@ -61,22 +54,6 @@ def client(sandbox: Sandbox, bearer: str) -> Iterator[Client]:
         yield gql_client
     finally:
         gql_client.close_sync()
-
-
-def raw(sandbox: Sandbox, bearer: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A plain POST (no gql) for the test's own look-ups; fails on any error entry."""
-    answer = requests.post(
-        f"{sandbox.url}/services/pathfinder/v1/graphql",
-        json={"query": query, "variables": variables or {}},
-        headers={"Authorization": f"Bearer {bearer}"},
-        timeout=30,
-    ).json()
-    assert not answer.get("errors"), f"look-up failed: {answer['errors']}"
-    return dict(answer["data"])
-
-
-def nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return [edge["node"] for edge in (connection or {}).get("edges") or []]
 
 
 # -- what the sandbox holds: ids to fill the placeholders with ---------------------------------------------
@@ -137,7 +114,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(sandbox: Sandbox, bearer: str) -> World:
     def q(query: str) -> list[dict[str, Any]]:
-        return nodes(next(iter(raw(sandbox, bearer, query).values())))
+        return nodes(next(iter(data(sandbox, bearer, query).values())))
 
     return World(
         apps=q(APPS),
@@ -560,7 +537,7 @@ def check_successor_create(data: Any, errors: list[dict[str, Any]], w: World) ->
 
 def successor_relation(sandbox: Sandbox, bearer: str, w: World) -> str:
     query = "query($id: ID!) { factSheet(id: $id) { ... on Application { relToSuccessor { edges { node { id } } } } } }"
-    rels = nodes(raw(sandbox, bearer, query, {"id": w.app(24)["id"]})["factSheet"]["relToSuccessor"])
+    rels = nodes(data(sandbox, bearer, query, {"id": w.app(24)["id"]})["factSheet"]["relToSuccessor"])
     assert rels, "no relToSuccessor to change (migrate_relation_create failed)"
     return str(rels[0]["id"])
 

@@ -11,41 +11,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
-from kit.sandbox import SANDBOX_TOKEN, Sandbox, SandboxOptions
+from kit.sandbox import Sandbox, SandboxOptions
+from tests.sandbox.graphql_http import bearer_of, post
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(SandboxOptions(size=200, seed=3)) as sb:
-        sb.store.start_event_log()
         yield sb
 
 
 @pytest.fixture(scope="module")
 def bearer(sandbox: Sandbox) -> str:
-    answer = requests.post(
-        f"{sandbox.url}/services/mtm/v1/oauth2/token",
-        auth=("apitoken", SANDBOX_TOKEN),
-        data={"grant_type": "client_credentials"},
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return str(answer.json()["access_token"])
-
-
-def post(
-    sandbox: Sandbox, bearer: str, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    answer = requests.post(
-        f"{sandbox.url}/services/pathfinder/v1/graphql",
-        json={"query": query, "variables": variables or {}},
-        headers={"Authorization": f"Bearer {bearer}"},
-        timeout=30,
-    )
-    assert answer.status_code == 200
-    return dict(answer.json())
+    return bearer_of(sandbox)
 
 
 def data(answer: dict[str, Any]) -> Any:
