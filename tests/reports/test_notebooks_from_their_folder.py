@@ -92,7 +92,11 @@ def test_processor_preview_prefers_a_file_beside_the_notebook(folder, tmp_path):
     assert "Run of inboundExample/inbound-example 1.0.0" in text  # the starter example's connector
 
 
-def test_explore_counts_what_the_sandbox_serves(folder, client):
+def test_explore_counts_what_the_sandbox_serves(folder, client, monkeypatch):
+    # The explorer's ipywidgets under papermill (not JupyterLab) can leave nbclient waiting forever for the
+    # cell's reply from an idle kernel (nbclient issue #312, open; reproduced here about 1 run in 3). Until
+    # the explorer stops sending widgets to a run nobody watches (issue 12), this run shows its static note.
+    monkeypatch.setenv("LXKIT_HEADLESS", "1")
     text = execute(folder, "explore", types=["Application", "Project"])
 
     expected = total_count(client, "Application") + total_count(client, "Project")
