@@ -67,6 +67,7 @@ __all__ = [
     "DeletionScopeError",
     "KindPrediction",
     "predict_deletions",
+    "whole_percent",
 ]
 
 KINDS = ("factSheets", "relations", "tags", "subscriptions", "documents")
@@ -236,7 +237,7 @@ def _decide(prediction: DeletionPrediction) -> None:
     reached = [k for k in KINDS if k in prediction.kinds and prediction.kinds[k].reached_limit]
     for kind, pred in prediction.kinds.items():
         pred.cancelled = bool(reached)
-        pct = _percent(len(pred.to_delete), pred.in_scope)
+        pct = whole_percent(len(pred.to_delete), pred.in_scope)
         head = f"{_count_phrase(kind, pred.to_delete)} would be {_VERB.get(kind, 'deleted')}"
         if kind in reached:
             pred.message = f"{head} ({pct}): deletion would be cancelled at the {_number(pred.limit)}% limit"
@@ -250,7 +251,7 @@ def _decide(prediction: DeletionPrediction) -> None:
             pred.message = f"{head} ({pct}, limit {_number(pred.limit)}%)"
 
 
-def _percent(count: int, in_scope: int) -> str:
+def whole_percent(count: int, in_scope: int) -> str:
     """Whole percent, rounded down so a shown value never reaches a limit the ratio does not."""
     if not in_scope:
         return "0%"

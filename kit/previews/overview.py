@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit import formatting as fmt
 from kit.integration.deletion import KINDS as DELETION_KINDS
+from kit.integration.deletion import whole_percent
 
 if TYPE_CHECKING:
     from kit.integration.deletion import KindPrediction
@@ -165,15 +166,6 @@ class Callout:
         )
 
 
-def share_text(count: int, in_scope: int) -> str:
-    """``count`` of ``in_scope`` in whole percent, rounded down (``<1%`` for a share above 0 that rounds to 0)."""
-    if not in_scope:
-        return "0%"
-    if 0 < count * 100 < in_scope:
-        return "<1%"
-    return f"{count * 100 // in_scope}%"
-
-
 def _limit_text(limit: float) -> str:
     return f"{fmt.number(limit)}%"
 
@@ -182,9 +174,7 @@ def _kind_phrase(pred: KindPrediction) -> str:
     """``archive 62% of the fact sheets in scope (5 of 8)``."""
     noun, verb = _KIND_WORDS[pred.kind]
     count = len(pred.to_delete)
-    return (
-        f"{verb} {share_text(count, pred.in_scope)} of the {noun} in scope ({count:,} of {pred.in_scope:,})"
-    )
+    return f"{verb} {whole_percent(count, pred.in_scope)} of the {noun} in scope ({count:,} of {pred.in_scope:,})"
 
 
 def deletion_guard(shown: Preview) -> Callout | None:
@@ -223,7 +213,7 @@ def deletion_guard(shown: Preview) -> Callout | None:
         stopped = [p for p in scoped if not p.reached_limit and p.to_delete]
         lines.extend(
             f"Also cancelled: {len(p.to_delete):,} of {p.in_scope:,} {_KIND_WORDS[p.kind][0]} in scope "
-            f"({share_text(len(p.to_delete), p.in_scope)}, below its {_limit_text(p.limit)} limit)."
+            f"({whole_percent(len(p.to_delete), p.in_scope)}, below its {_limit_text(p.limit)} limit)."
             for p in stopped
         )
         lines.append(
