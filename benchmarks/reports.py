@@ -3,8 +3,9 @@
 Reports, side by side:
 - a one-cell notebook through papermill (the floor: kernel start, parameters, save);
 - ``explore``: the explore report on a snapshot through ``kit.reports.run_report`` (papermill, HTML export,
-  record), best of N; the HTML export on its own, and the page's size (plotly.js is embedded once, about
-  4.8 MB); papermill's default save-after-every-cell against the runner's choice (saving once), as a ratio;
+  record), best of N; the HTML export on its own, and the page's size (plotly.js, about 4.8 MB, is in the
+  HTML once; the executed notebook keeps figure JSON only); papermill's default save-after-every-cell
+  against the runner's choice (saving once), as a ratio;
 - ``metrics``: the metrics report through ``run_report`` over a history of 30 daily snapshots of the demo
   workspace (50,000 fact sheets by default) up to the demo's reference date, cold (no ``.kpis`` cache: all 30
   snapshots read) and warm (cache complete), median and range of N rounds, each split into kernel start,
@@ -16,9 +17,13 @@ Reports, side by side:
   --help``, ``lxkit report --list`` and a parameter refused before any kernel (``-p days fourteen``),
   against ``python -c "import pandas"``; commands alternate round by round, median and range of N rounds,
   as ratios to the pandas import (target: at most 2x).
+- ``size``: the bytes each report (explore, run_health, processor_preview, metrics_report) leaves when run
+  through ``run_report`` on the embedded demo sandbox: executed notebook, HTML page, whole run folder
+  (target: a run folder under 6 MB, issue 12; docs/reports.md §5).
 
-Run: ``.venv/bin/python benchmarks/reports.py [--only explore|metrics|cli] [--size 2000] [--metrics-size 50000]
-[--repeat 3]``; results go to benchmarks/results/reports.json (a part not run keeps its earlier figures).
+Run: ``.venv/bin/python benchmarks/reports.py [--only explore|metrics|cli|size] [--size 2000]
+[--metrics-size 50000] [--repeat 3]``; results go to benchmarks/results/reports.json (a part not run keeps
+its earlier figures).
 """
 
 from __future__ import annotations
@@ -49,9 +54,9 @@ import papermill  # noqa: E402
 
 from benchmarks.machine import machine  # noqa: E402
 from kit.redaction import Redactor  # noqa: E402
-from kit.reports import export_html, find_notebook, run_report  # noqa: E402
+from kit.reports import ReportFailed, export_html, find_notebook, run_report  # noqa: E402
 from kit.reports.kernel import join_forwarders, kernel_manager_class  # noqa: E402
-from kit.reports.runner import _kernel_environment  # noqa: E402
+from kit.reports.runner import _KERNEL_ENV, _kernel_environment  # noqa: E402
 from kit.sandbox import REFERENCE_DATE, SANDBOX_TOKEN, Sandbox, SandboxOptions  # noqa: E402
 from kit.workspace import Workspace  # noqa: E402
 
@@ -89,7 +94,7 @@ def papermill_times(
     for _ in range(runs):
         manager = kernel_manager_class(Redactor())
         start = time.perf_counter()
-        with _kernel_environment({"PLOTLY_RENDERER": "notebook", "LXKIT_HEADLESS": "1"}):
+        with _kernel_environment(_KERNEL_ENV):  # the runner's renderer, so the sizes match a report
             papermill.execute_notebook(
                 str(notebook),
                 str(out),
@@ -410,9 +415,64 @@ def cli_part(rounds: int) -> dict[str, Any]:
     return figures
 
 
+# --- size ---------------------------------------------------------------------------------------------
+
+SIZE_LIMIT = 6_000_000  # bytes in a run folder (issue 12)
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def report_sizes(record: Any) -> dict[str, int | None]:
+    """Bytes of a run's executed notebook, HTML page and folder, and the figures its page draws."""
+    html = record.html_path.read_text(encoding="utf-8") if record.html_path else ""
+    return {
+        "executed_notebook_bytes": record.notebook_path.stat().st_size,
+        "html_bytes": record.html_path.stat().st_size if record.html_path else None,
+        "run_folder_bytes": folder_bytes(record.directory),
+        "figures": html.count('class="plotly-graph-div"'),
+    }
+
+
+def sized_reports(history: Path) -> dict[str, dict[str, Any]]:
+    """Each report with the parameters it runs with on the embedded sandbox (metrics: one demo month)."""
+    return {
+        "explore": {},
+        "run_health": {},
+        "processor_preview": {},
+        "metrics_report": {"history": str(history), "demo_months": 1},
+    }
+
+
+def size_part(work: Path) -> dict[str, Any]:
+    """What each report leaves on disk, run headless through ``run_report`` on the embedded sandbox."""
+    reports: dict[str, Any] = {}
+    for name, parameters in sized_reports(work / "history").items():
+        try:
+            record = run_report(name, parameters, out=work / "size", cwd=ROOT, workspace="sandbox")
+        except ReportFailed as failed:  # its files are kept and still measured; the record says so
+            record = failed.record
+        reports[name] = {"status": record.status, **report_sizes(record)}
+        if record.error:
+            reports[name]["error"] = f"{record.error['ename']}: {record.error['evalue']}"[:200]
+        print(f"{name}: {reports[name]}", flush=True)
+    largest = max(r["run_folder_bytes"] for r in reports.values())
+    return {
+        "workspace": "embedded demo sandbox",
+        "renderer": _KERNEL_ENV["PLOTLY_RENDERER"],
+        "reports": reports,
+        "largest_run_folder_megabytes": round(largest / 1e6, 2),
+        "target": f"every run folder under {SIZE_LIMIT / 1e6:.0f} MB (issue 12)",
+        "target_met": largest < SIZE_LIMIT,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("explore", "metrics", "cli"), help="run one part (default: all)")
+    parser.add_argument(
+        "--only", choices=("explore", "metrics", "cli", "size"), help="run one part (default: all)"
+    )
     parser.add_argument("--size", type=int, default=2000, help="explore: fact sheets in the sandbox (2,000)")
     parser.add_argument("--metrics-size", type=int, default=50_000, help="metrics: fact sheets (50,000)")
     parser.add_argument("--seed", type=int, default=7, help="metrics: the demo workspace's seed (7)")
@@ -437,9 +497,13 @@ def main() -> None:
             "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
             **cli_part(args.repeat),
         }
-    if args.only == "cli":
+    if args.only in (None, "size"):
+        with tempfile.TemporaryDirectory() as scratch:
+            sizes = size_part(Path(scratch))
+        figures["size"] = {"date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), **sizes}
+    if args.only in ("cli", "size"):
         output.write_text(json.dumps(figures, indent=2) + "\n")
-        print(json.dumps(figures["cli"], indent=2))
+        print(json.dumps(figures[args.only], indent=2))
         return
     if args.only != "explore":
         cached_history(args.metrics_size, args.seed)  # before the clock starts anywhere

@@ -4,9 +4,11 @@ Design:
 - Parameters are checked before a kernel starts: unknown names (papermill itself only logs them), names that
   look like credentials, and any value equal to the configured API token are refused. The token reaches
   the kernel only through the environment, as in an interactive session.
-- The kernel runs with ``PLOTLY_RENDERER=notebook`` (figures carry plotly.js and render offline in the
-  HTML), ``LXKIT_HEADLESS=1`` (no progress bars in the output) and ``LXKIT_OUTPUT_DIR`` = this run's
-  (hidden, partial) folder, where a notebook writes files that belong next to its report.
+- The kernel runs with ``PLOTLY_RENDERER=plotly_mimetype`` whatever the user's environment says (the
+  executed notebook stores each figure as its JSON, without plotly.js; :func:`kit.reports.html.export_html`
+  draws them in the HTML, which embeds plotly.js once), ``LXKIT_HEADLESS=1`` (no progress bars in the
+  output) and ``LXKIT_OUTPUT_DIR`` = this run's (hidden, partial) folder, where a notebook writes files that
+  belong next to its report.
 - A ``kpis.json`` the notebook wrote there (``kit.metrics.write_kpi_files``, docs/metrics.md §4) is read
   after the run: its date, totals and alerts go into the record. One not in that shape fails the run
   (:class:`ReportFailed`, the record's ``error`` says what is wrong; every file is kept).
@@ -62,7 +64,7 @@ __all__ = ["REDACTED", "ReportError", "ReportFailed", "RunRecord", "run_report"]
 
 log = logging.getLogger(__name__)
 
-_KERNEL_ENV = {"PLOTLY_RENDERER": "notebook", "LXKIT_HEADLESS": "1"}
+_KERNEL_ENV = {"PLOTLY_RENDERER": "plotly_mimetype", "LXKIT_HEADLESS": "1"}
 _ENV_LOCK = threading.Lock()
 _MEMORY = "lxkit-memory://"
 
