@@ -4,8 +4,6 @@ runs. :class:`kit.workspace.Workspace` adds what writes (runs) and what stores (
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -13,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.attended import attended
 from kit.client import FieldPermissionError, LeanIXClient
 from kit.frame import as_frame
 from kit.frames.columns import FrameBuilder
@@ -79,6 +78,10 @@ class WorkspaceReader(RunsMixin):
 
     def __repr__(self) -> str:
         return f"Workspace({self.client.base_url!r}, workspace={self.name!r})"
+
+    def __str__(self) -> str:
+        """For people: ``workspace 'Demo Corp' at https://acme.leanix.net``."""
+        return f"workspace {self.name!r} at {self.client.base_url}" if self.name else self.client.base_url
 
     @property
     def name(self) -> str | None:
@@ -321,9 +324,6 @@ def _progress_bar(total: int | None, label: str, wanted: bool | None):
 
 
 def _interactive() -> bool:
-    """A person is watching: a terminal, or a notebook kernel not run headless by the report runner."""
-    if os.environ.get("LXKIT_HEADLESS") == "1":
-        return False
-    if "ipykernel" in sys.modules:
-        return True
-    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+    """A person is watching (:func:`kit.attended.attended`): a ``tqdm.auto`` bar in a kernel is a widget,
+    which a run nobody watches (papermill) must not be sent."""
+    return attended()

@@ -71,19 +71,18 @@ def test_lab_opens_the_metrics_report_with_its_parameters_cell(lab):
     assert len(tagged) == 1 and 'history: str = "history"' in tagged[0]["source"]
 
 
-def test_a_lab_kernel_runs_the_notebooks_setup_cells(lab):
-    """The kernel Lab starts for the notebook imports the kit and builds the default catalogue."""
+def run_in_lab(lab, source: str, allow_stdin: bool = False) -> list[dict]:
+    """Run ``source`` in a kernel JupyterLab starts, over its websocket as the Lab front end does; the
+    messages the cell produced (stream, display_data, execute_result, error, execute_reply)."""
     import websocket  # from jupyter_server's dependencies (websocket-client)
 
     base, session = lab
     kernel = session.post(f"{base}/api/kernels", json={"name": "python3"}, timeout=30).json()
-    book = session.get(f"{base}/api/contents/metrics_report.ipynb", timeout=10).json()["content"]
-    code = [c["source"] for c in book["cells"] if c["cell_type"] == "code"]
-    source = "\n".join([code[0], code[1], "print(len(catalogue), catalogue.names[0])"])
     url = base.replace("http", "ws") + f"/api/kernels/{kernel['id']}/channels"
     ws = websocket.create_connection(
         url, header=[f"Authorization: {session.headers['Authorization']}"], timeout=120
     )
+    messages: list[dict] = []
     try:
         msg_id = secrets.token_hex(8)
         ws.send(json.dumps({
@@ -91,21 +90,54 @@ def test_a_lab_kernel_runs_the_notebooks_setup_cells(lab):
                        "msg_type": "execute_request", "version": "5.3"},
             "parent_header": {}, "metadata": {}, "channel": "shell",
             "content": {"code": source, "silent": False, "store_history": False, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True},
+                        "allow_stdin": allow_stdin, "stop_on_error": True},
         }))  # fmt: skip
-        printed, status = [], None
-        while status is None:
+        while not messages or messages[-1]["msg_type"] != "execute_reply":
             message = json.loads(ws.recv())
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            if message["msg_type"] == "stream":
-                printed.append(message["content"]["text"])
-            elif message["msg_type"] == "error":
-                pytest.fail("\n".join(message["content"]["traceback"]))
-            elif message["msg_type"] == "execute_reply":
-                status = message["content"]["status"]
+            if message.get("parent_header", {}).get("msg_id") == msg_id:
+                messages.append(message)
     finally:
         ws.close()
         session.delete(f"{base}/api/kernels/{kernel['id']}", timeout=10)
-    assert status == "ok"
-    assert "".join(printed).split() == ["17", "factsheets"]  # the 17 default KPIs (README), fact sheets first
+    return messages
+
+
+def test_a_lab_kernel_runs_the_notebooks_setup_cells(lab):
+    """The kernel Lab starts for the notebook imports the kit and builds the default catalogue."""
+    base, session = lab
+    book = session.get(f"{base}/api/contents/metrics_report.ipynb", timeout=10).json()["content"]
+    code = [c["source"] for c in book["cells"] if c["cell_type"] == "code"]
+    source = "\n".join([code[0], code[1], "print(len(catalogue), catalogue.names[0])"])
+    messages = run_in_lab(lab, source)
+    errors = [m for m in messages if m["msg_type"] == "error"]
+    assert not errors, "\n".join(errors[0]["content"]["traceback"]) if errors else ""
+    assert messages[-1]["content"]["status"] == "ok"
+    printed = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    assert printed.split() == ["17", "factsheets"]  # the 17 default KPIs (README), fact sheets first
+
+
+EXPLORE = """
+import kit
+from kit import viz
+ws = kit.connect(progress=False)
+viz.explorer({"Application": ws.factsheets("Application")}, source=ws)
+"""
+
+
+def test_the_explorer_is_a_widget_for_a_person_and_static_for_a_run(lab):
+    """JupyterLab sends ``allow_stdin: true`` with a person's cells: the explorer is a widget there. A run
+    nobody watches (papermill, nbclient: ``allow_stdin: false``) gets plain figure, table and note, no
+    widget (docs/reports.md; nbclient #312). Same kernel code, the embedded sandbox behind it."""
+    shown = {}
+    for allow_stdin in (True, False):
+        messages = run_in_lab(lab, EXPLORE, allow_stdin=allow_stdin)
+        assert messages[-1]["content"]["status"] == "ok", [
+            m["content"] for m in messages if m["msg_type"] == "error"
+        ]
+        shown[allow_stdin] = [
+            set(m["content"]["data"]) for m in messages if m["msg_type"] in ("display_data", "execute_result")
+        ]
+    assert any("application/vnd.jupyter.widget-view+json" in kinds for kinds in shown[True])
+    assert not any("application/vnd.jupyter.widget-view+json" in kinds for kinds in shown[False])
+    assert any("application/vnd.plotly.v1+json" in kinds for kinds in shown[False])  # the figure
+    assert sum("text/html" in kinds for kinds in shown[False]) >= 2  # the rows table and the note
