@@ -53,8 +53,19 @@ _TYPE_LABELS = {
     "UserGroup": "User Group",
 }
 # words people write in capitals, and field names with a label of their own
-_ACRONYMS = {"id": "ID", "it": "IT", "url": "URL", "api": "API", "eol": "EOL", "uuid": "UUID", "sso": "SSO"}
+_ACRONYMS = {
+    "id": "ID",
+    "it": "IT",
+    "url": "URL",
+    "api": "API",
+    "eol": "EOL",
+    "uuid": "UUID",
+    "sso": "SSO",
+    "graphql": "GraphQL",
+    "ldif": "LDIF",
+}
 _FIELD_LABELS = {"lxState": "Quality state", "naFields": "Not applicable fields"}
+_GRAPHQL = re.compile(r"graphql", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _ISO_DURATION = re.compile(
     r"-?P(?=\d|T\d)(?:(?P<weeks>\d+(?:[.,]\d+)?)W)?(?:(?P<days>\d+(?:[.,]\d+)?)D)?"
@@ -237,6 +248,7 @@ def moment(value: Any) -> str:
 
 
 def _words(name: str) -> list[str]:
+    name = _GRAPHQL.sub("Graphql", name)  # one word (graphQLRequestCount), not "graph QL"
     return _WORDS.findall(name.replace("_", " ").replace(".", " ").replace("-", " "))
 
 

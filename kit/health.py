@@ -136,7 +136,7 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
     frame = _prepare(in_window(synclog, days, now))
     frame = frame[frame["name"].notna().to_numpy(dtype=bool)]
     if frame.empty:
-        return as_frame(_empty_health())
+        return _with_moments(_empty_health())
     newest_first = frame.sort_values("createdAt", ascending=False, kind="mergesort")
     newest_first = newest_first.assign(name=newest_first["name"].astype(object))
     by_name = newest_first.groupby("name", sort=True)
@@ -170,9 +170,16 @@ def connector_health(synclog: pd.DataFrame, days: int = 30, now: Moment = None) 
         ["consecutive_failures", "failure_rate", "errors"], ascending=False, kind="mergesort"
     )
     # Ties stay in name order: the frame above is built from a name-sorted groupby.
-    return as_frame(
+    return _with_moments(
         health.astype({"runs": "int64", "errors": "int64", "warnings": "int64"})[list(HEALTH_COLUMNS)]
     )
+
+
+def _with_moments(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a kit frame whose ``last_run`` tables show with its time (``kit.tables``)."""
+    out = as_frame(frame)
+    out.attrs["moments"] = ["last_run"]
+    return out
 
 
 def _percent(rate: float) -> str:
@@ -192,7 +199,7 @@ def alerts(
     if health.empty:
         empty = _empty_health()
         empty["reason"] = pd.Series(dtype=object)
-        return as_frame(empty[columns])
+        return _with_moments(empty[columns])
     too_often = health["failure_rate"] > max_failure_rate
     in_a_row = health["consecutive_failures"] >= max_consecutive_failures
     breach = (too_often | in_a_row).to_numpy(dtype=bool)
@@ -213,7 +220,7 @@ def alerts(
             )
         reasons.append("; ".join(parts))
     breaching["reason"] = pd.Series(reasons, index=breaching.index, dtype=object)
-    return as_frame(breaching[columns])
+    return _with_moments(breaching[columns])
 
 
 def _plain_int(value: object) -> int | None:

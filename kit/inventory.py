@@ -17,6 +17,7 @@ __all__ = [
     "QUADRANTS",
     "end_of_life_ahead",
     "fill_rates",
+    "overdue",
     "overview",
     "past_end_of_life",
     "time_quadrants",
@@ -71,6 +72,9 @@ def value_counts(frame: pd.DataFrame, column: str) -> pd.Series:
     return counts.astype("int64").rename(column)
 
 
+OVERVIEW_SHARES = ("no_description", "mean_completion", "approved", "no_lifecycle", "end_of_life", "stale")
+
+
 def overview(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None) -> pd.DataFrame:
     """One row per fact sheet type: how many, how complete, how current.
 
@@ -107,10 +111,12 @@ def overview(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp | None = None
             }
         )
     out = pd.DataFrame(rows).set_index("type")
-    for name in ("no_description", "mean_completion", "approved", "no_lifecycle", "end_of_life", "stale"):
+    for name in OVERVIEW_SHARES:
         out[name] = out[name].astype("Float64")
     out["archived"] = out["archived"].astype("Int64")
-    return as_frame(out.sort_values("fact_sheets", ascending=False, kind="stable"))
+    out = as_frame(out.sort_values("fact_sheets", ascending=False, kind="stable"))
+    out.attrs["shares"] = list(OVERVIEW_SHARES)  # kit.tables shows them in %
+    return out
 
 
 def past_end_of_life(
@@ -135,6 +141,29 @@ def past_end_of_life(
     out = out.merge(eol.rename(columns={"startDate": "end_of_life_since"}), on="id", how="left")
     since = pd.to_datetime(out["end_of_life_since"], utc=True)
     out["days_past"] = (now - since).dt.days.astype("Int64")
+    return as_frame(out.sort_values("days_past", ascending=False, kind="stable").reset_index(drop=True))
+
+
+def overdue(
+    frames: Mapping[str, pd.DataFrame],
+    lifecycles: Mapping[str, pd.DataFrame],
+    now: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """:func:`past_end_of_life` of every type that has a lifecycle frame in ``lifecycles``, as one frame
+    with a ``type`` column, most overdue first (ties by type, in the order of ``frames``)."""
+    parts = [
+        past_end_of_life(frames[t], lifecycles[t], now).assign(type=t)
+        for t in frames
+        if t in lifecycles and "lifecycle" in frames[t].columns
+    ]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return as_frame(
+            pd.DataFrame(columns=["id", "name", "type", "lifecycle", "end_of_life_since", "days_past"])
+        )
+    out = pd.concat(parts, ignore_index=True)
+    first = ["id", "name", "type"]
+    out = out[first + [c for c in out.columns if c not in first]]
     return as_frame(out.sort_values("days_past", ascending=False, kind="stable").reset_index(drop=True))
 
 

@@ -2,7 +2,9 @@
 
 ``table(frame)`` (docs/reports.md §2) returns a pandas ``Styler`` whose cells are already text made by
 :mod:`kit.formatting`: shares as ``24.1%``, durations as ``4 min 5 s`` (also ISO 8601 ones such as
-``PT0.00094385S``), timestamps as dates, ``(not set)`` for missing values, at most 3 decimals, fact sheet
+``PT0.00094385S``; a column counts as a share by its name or when the frame lists it in
+``frame.attrs["shares"]``), timestamps as dates (with the time where the frame lists the column in
+``frame.attrs["moments"]``), ``(not set)`` for missing values, at most 3 decimals, fact sheet
 types and select values as labels. Headers are field labels (``businessCriticality`` → ``Business
 criticality``), the index is not shown, and long texts wrap instead of widening the page.
 
@@ -156,8 +158,11 @@ def _hidden(frame: pd.DataFrame, pairs: Mapping[str, tuple[str, str | None]]) ->
     return hidden
 
 
-def _formatter(name: Any, values: pd.Series) -> tuple[Callable[[Any], str], bool]:
-    """How a column's values read, from its dtype and name; and whether it is a number column."""
+def _formatter(name: Any, values: pd.Series, share: bool = False) -> tuple[Callable[[Any], str], bool]:
+    """How a column's values read, from its dtype and name; and whether it is a number column.
+
+    ``share``: the frame declares the column a share (``frame.attrs["shares"]``, set by the kit function
+    that made it), whatever its name."""
     dtype = values.dtype
     if isinstance(name, str) and name in TYPE_COLUMNS:
         return fmt.type_label, False
@@ -173,7 +178,8 @@ def _formatter(name: Any, values: pd.Series) -> tuple[Callable[[Any], str], bool
         return fmt.number, True
     if ptypes.is_float_dtype(dtype):
         found = values.dropna()
-        if isinstance(name, str) and SHARE_NAMES.search(name) and len(found) and found.between(0, 1).all():
+        named = share or (isinstance(name, str) and SHARE_NAMES.search(name))
+        if named and len(found) and found.between(0, 1).all():
             return fmt.share, True
         return fmt.number, True
     found = values.dropna()
@@ -230,6 +236,8 @@ def table(
             f"table(): the frame has more than one column named {', '.join(doubled)}; rename them"
         )
     target = _as_links(links)
+    shares = set(frame.attrs.get("shares", ()))
+    moments = set(frame.attrs.get("moments", ()))  # timestamps whose time of day matters
     columns = list(data.columns)
     pairs = _linked_pairs(columns)
     hidden = _hidden(data, pairs)
@@ -245,7 +253,9 @@ def table(
             shown[column] = ["" if fmt.is_missing(v) else str(v) for v in values]
             classes[column] = [""] * len(values)
             continue
-        format_value, numeric = _formatter(column, values)
+        format_value, numeric = _formatter(column, values, column in shares)
+        if column in moments:
+            format_value = fmt.moment
         format_value = chosen.get(column, format_value)
         cells, kinds = [], []
         for value in values:

@@ -195,6 +195,8 @@ def test_type_label(name, expected):
         ("duration_seconds", "Duration seconds"),
         ("SAPModule", "SAP module"),
         ("name", "Name"),
+        ("graphQLRequestCount", "GraphQL request count"),  # the run statistics' column
+        ("ldifPath", "LDIF path"),
     ],
 )
 def test_field_label(name, expected):

@@ -75,6 +75,28 @@ def test_past_end_of_life_leaves_out_archived_and_sorts_by_overdue_days():
     assert overdue["days_past"].tolist() == [30]
 
 
+def test_overdue_lists_every_type_most_overdue_first():
+    lifecycles = pd.DataFrame(
+        {"id": ["b"], "phase": ["endOfLife"], "startDate": pd.to_datetime(["2026-10-02"], utc=True)}
+    )
+    comps = apps().assign(id=["p", "q", "r", "s"], name=["P", "Q", "R", "S"], type="ITComponent")
+    comp_lifecycles = pd.DataFrame(
+        {"id": ["q"], "phase": ["endOfLife"], "startDate": pd.to_datetime(["2025-11-01"], utc=True)}
+    )
+    overdue = inventory.overdue(
+        {"Application": apps(), "ITComponent": comps, "Project": apps().drop(columns="lifecycle")},
+        {"Application": lifecycles, "ITComponent": comp_lifecycles},
+        now=NOW,
+    )
+    # q: 2025-11-01 to 2026-11-01 is 365 days; b: 30 days (the test above); archived c and r left out
+    assert list(overdue[["id", "type", "days_past"]].itertuples(index=False, name=None)) == [
+        ("q", "ITComponent", 365),
+        ("b", "Application", 30),
+    ]
+    assert list(overdue.columns[:3]) == ["id", "name", "type"]
+    assert inventory.overdue({"Application": apps()}, {}).empty
+
+
 def test_past_end_of_life_on_the_sandbox_agrees_with_the_lifecycle_frame(ws):
     frame = ws.factsheets("Application", fields=["lifecycle", "businessCriticality"])
     lifecycles = ws.lifecycles("Application")

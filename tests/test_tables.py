@@ -215,3 +215,29 @@ def test_a_workspace_frame_reads_like_the_web_app(ws):
     assert not FLOAT_4.search(text)
     assert all(re.fullmatch(r"\d{1,3}\.\d%", r[2]) or r[2] == "(not set)" for r in rows)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", r[3]) for r in rows)
+
+
+def test_a_frame_declares_its_shares_and_moments_in_attrs():
+    """``kit.inventory.overview`` names shares ``stale``, ``approved``; ``kit.health`` wants the run's time."""
+    frame = pd.DataFrame(
+        {
+            "stale": pd.array([0.5, 0.123456], dtype="Float64"),
+            "last_run": pd.to_datetime(["2026-12-03 02:12:30.098", "2026-12-03 14:05:00.000"], utc=True),
+            "updatedAt": pd.to_datetime(["2026-12-03 02:12:30", "2026-12-01 09:00:00"], utc=True),
+        }
+    )
+    frame.attrs = {"shares": ["stale"], "moments": ["last_run"]}
+    assert cells(table(frame).to_html()) == [
+        ["50.0%", "2026-12-03 02:12 UTC", "2026-12-03"],
+        ["12.3%", "2026-12-03 14:05 UTC", "2026-12-01"],
+    ]
+    frame.attrs = {}
+    assert cells(table(frame).to_html())[1][0] == "0.123"  # without the declaration: a number
+
+
+def test_the_inventory_overview_and_connector_health_declare_theirs():
+    from kit import health, inventory
+
+    overview = inventory.overview({"Application": pd.DataFrame({"id": ["a"], "name": ["A"]})})
+    assert {"stale", "approved", "no_description"} <= set(overview.attrs["shares"])
+    assert health.connector_health(pd.DataFrame()).attrs["moments"] == ["last_run"]

@@ -208,7 +208,7 @@ def test_explore_runs_from_an_empty_folder_on_the_embedded_sandbox(reports):
         query = "{ allFactSheets(factSheetType: %s) { totalCount } }"
         expected = sum(client.graphql(query % t)["allFactSheets"]["totalCount"] for t in EXPLORE_TYPES)
     assert expected > 1000
-    assert f"{expected:,} fact sheets of 5 types from Workspace(" in text
+    assert f"{expected:,} fact sheets of 5 types from workspace " in text
     assert list(empty.iterdir()) == []  # nothing written into the working folder
 
 

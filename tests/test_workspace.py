@@ -203,3 +203,18 @@ def test_the_engine_takes_kinds_from_ws_model(ws):
         "Application",
         "relProviderApplicationToInterface",
     )
+
+
+def test_workspace_and_snapshot_read_for_people_without_paths(sandbox, ws, tmp_path):
+    """What reports print as their source: the workspace's name and address; a snapshot's workspace, time
+    and folder name, never the folder's absolute path (``repr`` keeps the details)."""
+    assert str(ws) == f"workspace 'Demo Corp' at {sandbox.url}"
+    saved = ws.snapshot(tmp_path / "2026-11-01", types=["Project"])
+    import kit
+
+    snap = kit.load_snapshot(saved)
+    text = str(snap)
+    assert text.startswith("the snapshot of workspace 'Demo Corp' taken ") and text.endswith(
+        " UTC (folder 2026-11-01)"
+    )
+    assert str(tmp_path) not in text and str(tmp_path) in repr(snap)

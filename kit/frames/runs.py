@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
 
+from kit import formatting as fmt
 from kit.client import LeanIXClient
 from kit.frame import Frame
 from kit.frames.columns import Column, build_frame, key, path
+from kit.tables import table
 
 __all__ = ["RunStats", "RunsMixin", "RUN_STATUSES"]
 
@@ -114,8 +117,20 @@ class RunStats:
         return str(self.status_changes["status"].iloc[-1]) if len(self.status_changes) else None
 
     def _repr_html_(self) -> str:
-        head = f"<b>Run {self.run_id}</b>: {self.final_status}, {self.duration}"
-        return head + self.processors.to_html(index=False) + self.run_levels.to_html(index=False)
+        """A heading sentence (status, how long, blocking time) and the processor and run-level tables,
+        formatted for people (:mod:`kit.tables`)."""
+        status = fmt.value_label(self.final_status) if self.final_status else "no status yet"
+        head = f"Run {self.run_id}: {status}, took {fmt.duration(self.duration)}"
+        if self.total_blocking_time is not None:
+            head += f", blocking time {fmt.duration(self.total_blocking_time)}"
+        parts = [f"<p><b>{html.escape(head)}</b></p>"]
+        for frame, caption, empty in (
+            (self.processors, "Processors", "No processor statistics."),
+            (self.run_levels, "Run levels", "No run-level statistics."),
+            (self.deleted_objects, "Deleted fact sheets", "Nothing deleted."),
+        ):
+            parts.append(table(frame, caption=caption, empty=empty).to_html())
+        return "\n".join(parts)
 
 
 class RunsMixin:

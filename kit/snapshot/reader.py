@@ -17,6 +17,7 @@ from typing import Any, cast
 import pandas as pd
 import pyarrow.parquet as pq
 
+from kit import formatting as fmt
 from kit.client import LeanIXClient
 from kit.frame import Frame, as_frame
 from kit.frames.queries import BASE
@@ -63,6 +64,11 @@ class Snapshot:
     def __repr__(self) -> str:
         total = sum(self.manifest["factSheets"].values())
         return f"Snapshot({str(self.path)!r}, {self.manifest.get('createdAt')}, fact_sheets={total})"
+
+    def __str__(self) -> str:
+        """For people: what was saved and when, without the folder's path (``repr`` has it)."""
+        workspace = f" of workspace {self.name!r}" if self.name else ""
+        return f"the snapshot{workspace} taken {fmt.moment(self.created_at)} (folder {self.path.name})"
 
     @property
     def created_at(self) -> pd.Timestamp:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.tables import Links, table
 from kit.viz.kpi_charts import _threshold_text, dimension_label, format_value
 
 __all__ = ["BreachSection", "BreachesView", "breaches_view"]
@@ -34,6 +35,7 @@ class BreachSection:
 class BreachesView:
     sections: list[BreachSection] = field(default_factory=list)
     date: str = ""
+    links: Links | None = None  # where names link to (the snapshot's workspace), when known
 
     def __repr__(self) -> str:
         if not self.sections:
@@ -49,7 +51,8 @@ class BreachesView:
             parts += [f"<li>{html.escape(line)}</li>" for line in section.lines]
             parts.append("</ul>")
             if section.behind is not None and len(section.behind):
-                parts.append(_table_html(section.behind))
+                shown = section.behind.drop(columns=["link"], errors="ignore")
+                parts.append(table(shown, links=self.links).to_html())
                 more = section.total_behind - len(section.behind)
                 if more > 0:
                     parts.append(f"<p><em>and {more:,} more</em></p>")
@@ -63,7 +66,7 @@ def breaches_view(result: Any, inventory: Any, limit: int = 15) -> BreachesView:
     of the breached breakdown when the breakdown is by type), names linked where the workspace is known."""
     breaches = result.breaches()
     latest = result.latest_date
-    view = BreachesView(date=f"{latest:%Y-%m-%d}" if latest is not None else "")
+    view = BreachesView(date=f"{latest:%Y-%m-%d}" if latest is not None else "", links=_links(inventory))
     for kpi, rows in breaches.groupby("kpi", sort=False):
         lines = []
         types = set()
@@ -95,20 +98,8 @@ def _linked(frame: pd.DataFrame, inventory: Any) -> pd.DataFrame:
     return frame.assign(link=[inventory.link(str(i)) for i in frame["id"]])
 
 
-def _table_html(frame: pd.DataFrame) -> str:
-    columns = [c for c in frame.columns if c not in ("id", "link")]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-    body = []
-    for record in frame.to_dict("records"):
-        cells = []
-        for column in columns:
-            value = record[column]
-            text = "–" if value is None or value is pd.NA or value is pd.NaT or value != value else str(value)
-            if isinstance(value, pd.Timestamp):
-                text = f"{value:%Y-%m-%d}"
-            text = html.escape(text)
-            if column == "name" and record.get("link"):
-                text = f'<a href="{html.escape(str(record["link"]))}" target="_blank">{text}</a>'
-            cells.append(f"<td>{text}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="lxkit-behind"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+def _links(inventory: Any) -> Links | None:
+    """Links to the workspace the inventory's snapshot was taken from, when it knows its host and name."""
+    source = getattr(inventory, "source", None)
+    host, name = getattr(source, "host", None), getattr(source, "name", None)
+    return Links(str(host), str(name)) if host and name else None

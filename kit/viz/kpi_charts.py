@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from kit import formatting as fmt
 from kit.errors import LxkitError
 from kit.formatting import kpi_change as format_delta
 from kit.formatting import kpi_value as format_value
@@ -129,10 +131,22 @@ def _arrow(delta: Any, unit: str) -> str:
 
 
 def dimension_label(dimensions: str) -> str:
-    """``"type=Application; lifecycle=active"`` -> ``"Application · active"``; the total (``""``) -> ``""``."""
+    """``"type=ITComponent; lifecycle=endOfLife"`` -> ``"IT Component · End of life"`` (types and lifecycle
+    phases as LeanIX labels them; tags and tag groups as named); the total (``""``) -> ``""``."""
     if not dimensions:
         return ""
-    return " · ".join(part.partition("=")[2] or part for part in str(dimensions).split("; "))
+    labels = []
+    for part in str(dimensions).split("; "):
+        name, _, value = part.partition("=")
+        if not value:
+            labels.append(part)
+        elif name == "type":
+            labels.append(fmt.type_label(value))
+        elif name == "lifecycle":
+            labels.append(fmt.value_label(value))
+        else:
+            labels.append(value)
+    return " · ".join(labels)
 
 
 def _dimension_names(dimensions: str) -> tuple[str, ...]:
@@ -223,6 +237,7 @@ def kpi_table(table: pd.DataFrame, caption: str | None = None, *, breakdowns: bo
     previous = "vs previous" + _common_date(ordered["previous_date"])
     month = "vs month ago" + _common_date(ordered["month_ago_date"])
     headers = ["KPI", "Breakdown", "Value", previous, month, "Trend", "Threshold"]
+    with_breakdown = bool((ordered["dimensions"].astype(str) != "").any())
     cells: list[list[str]] = []
     classes: list[list[str]] = []
     for row in ordered.to_dict("records"):
@@ -237,7 +252,7 @@ def kpi_table(table: pd.DataFrame, caption: str | None = None, *, breakdowns: bo
                 _arrow(row["delta"], unit) + format_delta(row["delta"], unit),
                 _arrow(row["delta_month"], unit) + format_delta(row["delta_month"], unit),
                 sparkline(row["trend"], unit),
-                ("⚠ " + threshold) if breached else threshold,
+                ("⚠ " + threshold) if breached else threshold or "–",
             ]
         )
         extra = " kpi-breached" if breached else ""
@@ -256,11 +271,59 @@ def kpi_table(table: pd.DataFrame, caption: str | None = None, *, breakdowns: bo
     shown = pd.DataFrame(cells, columns=headers)
     if caption is None:
         breaches = int(ordered["breached"].fillna(False).astype(bool).sum())
-        totals = int((ordered["dimensions"].astype(str) == "").sum())
-        caption = f"{totals} KPIs, {breaches} breached row(s)"
+        kpis = ordered["kpi"].nunique() if "kpi" in ordered.columns else len(ordered)
+        caption = f"{kpis} KPIs, {breaches} breached row(s)"
+        if with_breakdown:
+            caption = f"{kpis} KPIs in {len(ordered):,} rows, {breaches} breached"
     styler = shown.style.hide(axis="index").set_caption(html.escape(caption))
+    if not with_breakdown:
+        styler = styler.hide(subset=["Breakdown"], axis="columns")
     styler = styler.set_td_classes(pd.DataFrame(classes, columns=headers)).set_table_styles(_TABLE_CSS)
     return styler.set_table_attributes('class="lxkit-kpis"')
+
+
+def kpi_matrix(table: pd.DataFrame, dimension: str = "type", caption: str | None = None) -> Styler:
+    """The one-level breakdowns of ``KpiHistory.table()`` by ``dimension`` (``type``, ``tagGroup`` ...) as a
+    matrix people can scan: one row per breakdown value (types as LeanIX labels them), one column per KPI,
+    each cell the latest value with an arrow for its change since a month ago, green when better, red when
+    worse; a cell outside the KPI's threshold is shaded red, and a KPI without that breakdown shows ``–``.
+    """
+    _require(table, TABLE_COLUMNS, "kpi_matrix", "KpiHistory.table()")
+    dims = table["dimensions"].astype(str)
+    rows = table[dims.str.fullmatch(rf"{re.escape(dimension)}=[^;]*").to_numpy(dtype=bool)]
+    keys = sorted({d.partition("=")[2] for d in rows["dimensions"].astype(str)}, key=str.casefold)
+    labels = [dimension_label(f"{dimension}={k}") for k in keys]
+    titles = list(dict.fromkeys(rows["title"].astype(str)))
+    what = fmt.field_label(dimension)
+    cells = pd.DataFrame("–", index=labels, columns=titles, dtype=object)
+    classes = pd.DataFrame("kpi-number kpi-neutral", index=labels, columns=titles, dtype=object)
+    for row in rows.to_dict("records"):
+        title, label = str(row["title"]), dimension_label(str(row["dimensions"]))
+        unit = str(row["unit"])
+        breached = not _missing(row["breached"]) and bool(row["breached"])
+        arrow = _arrow(row["delta_month"], unit).strip()
+        cells.loc[label, title] = format_value(row["value"], unit) + (
+            f" {arrow}" if arrow not in ("", "=") else ""
+        )
+        direction = _direction(row["delta_month"], unit, row["higher_is_better"])
+        classes.loc[label, title] = f"kpi-number kpi-{direction}" + (" kpi-breached" if breached else "")
+    shown = cells.rename_axis(what).reset_index()
+    styles = classes.rename_axis(what).reset_index().assign(**{what: "kpi-title"})
+    month = _common_date(rows["month_ago_date"])
+    styler = shown.style.hide(axis="index").set_caption(
+        html.escape(
+            caption
+            or f"{len(titles)} KPI{'s' if len(titles) != 1 else ''} by {what.lower()}; "
+            f"arrows: change since a month ago{month}"
+        )
+    )
+    styler = styler.set_td_classes(styles).set_table_styles(
+        [
+            *_TABLE_CSS,
+            {"selector": "th", "props": "white-space: normal; vertical-align: bottom; max-width: 9em"},
+        ]
+    )
+    return styler.set_table_attributes('class="lxkit-kpis lxkit-kpi-matrix"')
 
 
 def _kpi_rows(values: pd.DataFrame, kpi: str, caller: str) -> pd.DataFrame:
@@ -287,8 +350,12 @@ def _latest(column: Any) -> float | None:
 
 
 def _axis_format(unit: str) -> dict[str, Any]:
+    """Tick labels in the KPI's unit; shares with a decimal only where needed (``1.5%`` beside ``2%``, so
+    a KPI moving within a few percent gets no repeated tick labels)."""
     return (
-        {"tickformat": ".0%"} if unit in PERCENT_UNITS else {"tickformat": ",.2f" if unit == "ratio" else ","}
+        {"tickformat": ".1~%"}
+        if unit in PERCENT_UNITS
+        else {"tickformat": ",.2f" if unit == "ratio" else ","}
     )
 
 
@@ -428,7 +495,31 @@ def trend_grid(values: pd.DataFrame, kpis: Sequence[str] | None = None, *, colum
         figure.update_xaxes(type="date", ticks="outside", ticklen=6, tickcolor="rgba(0,0,0,0)", **place)
     figure.update_annotations(font_size=13)
     figure.update_layout(showlegend=False, height=80 + 260 * down)
-    return _layout(figure, "KPIs over time", "", "")
+    return _layout(figure, _grid_title(panels), "", "")
+
+
+def _grid_title(panels: list[pd.DataFrame]) -> str:
+    """``9 KPIs, Nov 2025 to Nov 2026: 2 outside their threshold`` (on the latest date)."""
+    if not panels:
+        return "No KPI to draw"
+    dates = pd.to_datetime(pd.concat([p["date"] for p in panels]))
+    outside = 0
+    for rows in panels:
+        last = rows.iloc[-1]
+        value, low, high = (
+            _number(last["value"]),
+            _number(last["threshold_min"]),
+            _number(last["threshold_max"]),
+        )
+        if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+            outside += 1
+    span = f"{dates.min():%b %Y} to {dates.max():%b %Y}"
+    verdict = (
+        f"{outside} outside {'its' if outside == 1 else 'their'} threshold"
+        if outside
+        else "all within their thresholds"
+    )
+    return f"{len(panels)} KPIs, {span}: {verdict}"
 
 
 def _movement(row: Mapping[Hashable, Any]) -> float:
@@ -478,6 +569,8 @@ def movers_chart(movers: pd.DataFrame) -> go.Figure:
             )
     figure.update_yaxes(categoryorder="array", categoryarray=[r[0] for r in rows], autorange="reversed")
     figure.update_layout(height=max(250, 34 * len(rows) + 140), legend_title_text="since a month ago")
-    return _layout(
-        figure, "Biggest movers since a month ago", "change (pp for shares and scores, % for other units)", ""
-    )
+    title = "No KPI moved since a month ago"
+    if rows and not math.isnan(rows[0][1]):
+        label, _move, text, direction = rows[0]
+        title = f"Biggest move since a month ago: {label}, {text} ({names[direction]})"
+    return _layout(figure, title, "Change (pp for shares and scores, % for other units)", "")

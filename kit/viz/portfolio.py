@@ -176,8 +176,15 @@ def lifecycle_stacked(frames: Mapping[str, pd.DataFrame]) -> go.Figure:
                 y=values.to_list(),
                 name=theme.PHASE_LABELS[phase],
                 marker_color=theme.PHASE_COLOURS[phase],
-                text=hover,
-                hovertemplate="%{text}<extra></extra>",
+                # the count inside segments tall enough to hold it; the whole story on hover
+                text=[
+                    f"{n:,}" if total and n / total >= 0.06 else ""
+                    for n, total in zip(values, totals, strict=True)
+                ],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
             )
         )
     figure.update_layout(barmode="stack", legend_title_text="Lifecycle phase", legend_traceorder="normal")
@@ -191,7 +198,7 @@ def end_of_life_timeline(
     applications: pd.DataFrame,
     it_components: pd.DataFrame,
     relations: pd.DataFrame,
-    lifecycles: pd.DataFrame,
+    lifecycles: pd.DataFrame | Mapping[str, pd.DataFrame],
     months: int = 12,
     now: pd.Timestamp | None = None,
 ) -> go.Figure:
@@ -199,10 +206,15 @@ def end_of_life_timeline(
     them, as points on a date axis, one row each, soonest at the top.
 
     ``relations`` is ``ws.relations("Application", "relApplicationToITComponent")`` (fromId, toId);
-    ``lifecycles`` the long lifecycle frames of both types (``pd.concat([ws.lifecycles("Application"),
-    ws.lifecycles("ITComponent")])``). IT components count when at least one application of
-    ``applications`` uses them; hover names those applications.
+    ``lifecycles`` the long lifecycle frames of both types, as one frame or a mapping type → frame
+    (``{t: ws.lifecycles(t) for t in ("Application", "ITComponent")}``). IT components count when at least
+    one application of ``applications`` uses them; hover names those applications.
     """
+    if not isinstance(lifecycles, pd.DataFrame):
+        parts = [frame for frame in lifecycles.values() if len(frame)] or list(lifecycles.values())[:1]
+        if not parts:
+            raise ValueError("end_of_life_timeline: lifecycles is an empty mapping; pass ws.lifecycles(type)")
+        lifecycles = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
     apps = inventory.end_of_life_ahead(applications, lifecycles, months, now)

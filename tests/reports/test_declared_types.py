@@ -86,6 +86,7 @@ def test_the_other_notebooks_declare_their_types():
     assert {n: i["type"] for n, i in notebook_parameters("explore").items()} == {
         "types": "list[str]",
         "include_archived": "bool",
+        "eol_months": "int",
         "snapshot": "str",
         "save_snapshot": "str",
     }

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from kit.config import Secret
 from kit.reports import find_notebook, run_report
 from kit.sandbox import REFERENCE_DATE, SANDBOX_TOKEN, Sandbox, SandboxOptions
 from tests.metrics.hand import expected, raw_factsheets
+from tests.reports import page_rules
 from tests.reports.chromium import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +144,19 @@ def test_the_html_draws_the_trend_charts_offline(headless):
     assert page.plots >= 3  # the trend grid, fact sheets per type over time, the biggest movers
     assert "Applications past end of life" in page.dom
     assert page.dom.count("<svg") >= 20  # plotly's SVGs and the table's sparklines
+
+
+def test_the_page_reads_well_and_its_charts_state_their_findings(headless):
+    """Issue 12's acceptance over the DOM at 1400 px (tests/reports/page_rules.py), and a screenshot."""
+    _work, run = headless
+    seen = page_rules.assert_reads_well(run / "metrics_report.html")
+    patterns = [
+        r"^\d+ KPIs, \w{3} \d{4} to \w{3} \d{4}: ",  # the trend grid: how many are outside their threshold
+        r"^Biggest move since a month ago: ",
+    ]
+    for pattern in patterns:
+        assert any(re.search(pattern, title) for title in seen.titles), (pattern, seen.titles)
+    page_rules.shoot(run / "metrics_report.html", "report_metrics_report", height=6000)
 
 
 def test_a_kpi_declared_in_a_notebook_cell_reaches_table_files_and_history(headless, hand, tmp_path):

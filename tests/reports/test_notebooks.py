@@ -3,6 +3,7 @@ whose API token is a canary, opened as offline HTML in headless Chromium."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ from kit.reports import list_notebooks, notebook_parameters, run_report
 from kit.sandbox import Sandbox, SandboxOptions
 from kit.sources import LiveView
 from tests.conftest import CANARY
+from tests.reports import page_rules
 from tests.reports.chromium import render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,6 +102,8 @@ def outputs_text(path: Path) -> str:
         for output in cell.get("outputs", []):
             parts.append(output.get("text", ""))
             parts.append(output.get("data", {}).get("text/plain", ""))
+            page = output.get("data", {}).get("text/html", "")  # tables: the text a reader sees
+            parts.append(html.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.DOTALL)))
     return "\n".join(parts)
 
 
@@ -138,7 +142,7 @@ def test_explore_on_a_snapshot_matches_the_live_counts(reports, canary_ws):
     _out, runs = reports
     text = outputs_text(runs["explore_snapshot"].notebook_path)
     expected = len(canary_ws.factsheets("Application")) + len(canary_ws.factsheets("Project"))
-    assert f"{expected:,} fact sheets of 2 types from Snapshot(" in text
+    assert f"{expected:,} fact sheets of 2 types from the snapshot of workspace " in text  # no folder path
 
 
 def test_processor_preview_prints_the_engines_prediction(reports, canary_ws):
@@ -168,7 +172,7 @@ def test_run_health_alerts_match_the_health_module(reports, canary_ws):
 
 def test_reports_render_offline_in_headless_chromium(reports):
     _out, runs = reports
-    expected_plots = {"explore": 9, "explore_snapshot": 7, "run_health": 2}
+    expected_plots = {"explore": 10, "explore_snapshot": 8, "run_health": 3}
     pages = {}
     for name, record in runs.items():
         html = record.html_path.read_text(encoding="utf-8")
@@ -177,10 +181,52 @@ def test_reports_render_offline_in_headless_chromium(reports):
         assert page.script_errors == [], (name, page.script_errors)
         assert page.plots >= expected_plots.get(name, 0), (name, page.plots)
     explore = pages["explore"].dom
-    for title in ("Fact sheets per type", "Completion per type", "Application: fields filled"):
+    for title in (
+        "Fact sheets per type",
+        "Completion per type",
+        "Application: fields filled",
+    ):  # a caption, titles
         assert title in explore
     assert "kit.load_snapshot(snapshot)" not in explore and "from kit import" not in explore  # no code
     assert "Project fact sheets would be archived" in pages["processor_preview"].dom
     # the preview's own view: the guard's verdict as a callout (data/README.md: the 50% guard cancels)
     assert "The deletion guard would cancel all deletion" in pages["processor_preview"].dom
     assert "connector(s) need attention" in pages["run_health"].dom
+
+
+# what each page must draw, by its figures' titles (the findings they state; counts vary with the data)
+EXPECTED_TITLES = {
+    "explore": [
+        r"^[\d,]+ fact sheets of 3 types; most are ",  # fact sheets per type
+        r" of [\d,]+ fact sheets are phasing out or at end of life$",  # lifecycle per type, stacked
+        r"^\d+ application\(s\) and \d+ IT component\(s\) in use reach end of life by ",  # end of life ahead
+        r" rated applications to eliminate",  # the TIME view
+        r" fact sheets fully documented",  # data quality heat map
+        r" fact sheets have a responsible subscriber",  # ownership coverage
+        r"^Of [\d,]+ applications, \d+ without a business capability and \d+ without an IT component$",
+    ],
+    "explore_snapshot": [
+        r"^[\d,]+ fact sheets of 2 types; most are ",
+        r" of [\d,]+ fact sheets are phasing out or at end of life$",
+        r" rated applications to eliminate",
+    ],
+    "run_health": [
+        r"^\d+ synchronizations in 30 days, \d+ failed$",
+        r"^Slowest connector: ",
+        r"^\d+ warnings, \d+ of them errors; most frequent: ",
+    ],
+    "processor_preview": [],
+}
+
+
+def test_every_report_page_reads_well_and_draws_its_charts(reports):
+    """Issue 12's acceptance over the DOM at 1400 px (tests/reports/page_rules.py); a screenshot of each page
+    is saved for review."""
+    _out, runs = reports
+    for name, record in runs.items():
+        seen = page_rules.assert_reads_well(record.html_path)
+        for pattern in EXPECTED_TITLES[name]:
+            assert any(re.search(pattern, title) for title in seen.titles), (name, pattern, seen.titles)
+        page_rules.shoot(record.html_path, f"report_{name}", height=6000)
+    explore = page_rules.measured(runs["explore"].html_path).dom.get_text(" ")
+    assert "/tmp" not in explore and str(ROOT) not in explore  # no machine paths on the page

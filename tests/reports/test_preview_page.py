@@ -5,17 +5,12 @@ summary box, and the deletion guard's callout by the documented rule (reference 
 cancelled when a scope's share reaches ``maximumDeletionRatio``, ≥). The session sandbox's projects give the
 page of a real workspace (names linked to it). Every page: no script, nothing fetched, no cell with a float
 of more than 3 decimals, ``None``/``NaN``, a raw ``Timedelta``/ISO duration or a UUID, no empty table, no
-horizontal overflow. Screenshots at 1400 px go to the test's tmp dir, and to ``$LXKIT_SCREENSHOTS`` when set.
+horizontal overflow (tests/reports/page_rules.py). Screenshots at 1400 px are saved for review (page_rules.shoot).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,11 +20,10 @@ from bs4 import BeautifulSoup
 import kit
 from kit.previews.preview import Preview, preview
 from kit.sources import LiveView
-from tests.reports.chromium import FLAGS, chromium
-from tests.reports.chromium_shot import screenshot
+from tests.reports import page_rules
+from tests.reports.page_rules import assert_reads_well as assert_page_reads_well
 
 ROOT = Path(__file__).resolve().parents[2]
-WIDTH = 1400
 NOW = datetime(2026, 3, 1, 9, 30)
 
 HEADER = {
@@ -40,24 +34,6 @@ HEADER = {
     "processingMode": "full",
 }
 LONG_GOAL = "Move the CRM to the cloud: " + "replatform" * 40  # one 400-character word must wrap, not widen
-
-# a measuring script added to a COPY of the page (the page itself has none): sizes and computed colours
-MEASURE = """<script>
-const d = document.documentElement, callout = document.querySelector('.lx-callout');
-const wide = [...document.querySelectorAll('section, table')].filter(e => e.scrollWidth > e.clientWidth + 1);
-const out = document.createElement('pre');
-out.id = 'lx-measure';
-out.textContent = JSON.stringify({
-  inner: window.innerWidth, scroll: d.scrollWidth, client: d.clientWidth, wide: wide.map(e => e.id || e.tagName),
-  background: callout ? getComputedStyle(callout).backgroundColor : null,
-  border: callout ? getComputedStyle(callout).borderLeftColor : null});
-document.body.appendChild(out);
-</script>"""
-
-FLOAT_4 = re.compile(r"\d\.\d{4,}")
-TIMEDELTA = re.compile(r"\d+ days? \d{2}:\d{2}:\d{2}")
-ISO_DURATION = re.compile(r"\bP(?:\d+D)?T\d+(?:\.\d+)?[HMS]")
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def project(n: int, name: str) -> dict[str, Any]:
@@ -126,59 +102,21 @@ LDIF = {
 }
 
 
-def measured(page: Path) -> tuple[BeautifulSoup, dict[str, Any]]:
-    """The page's DOM in a 1400 px wide window, and what the measuring script found there."""
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "measured.html"
-        copy.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), "utf-8")
-        done = subprocess.run(
-            [
-                chromium(),
-                *FLAGS,
-                f"--user-data-dir={folder}/profile",
-                f"--window-size={WIDTH},1000",
-                "--dump-dom",
-                copy.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-    assert done.returncode == 0, done.stderr[-2000:]
-    dom = BeautifulSoup(done.stdout, "html.parser")
-    found = dom.find(id="lx-measure")
-    assert found is not None, "the measuring script did not run"
-    return dom, json.loads(found.get_text())
-
-
-def shoot(page: Path, tmp_path: Path, name: str) -> Path:
-    """A 1400 px screenshot in the tmp dir, copied to ``$LXKIT_SCREENSHOTS`` when that is set."""
-    png = screenshot(page, tmp_path / f"{name}.png", width=WIDTH, height=2200)
-    assert png.stat().st_size > 10_000
-    folder = os.environ.get("LXKIT_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(png, Path(folder) / f"{name}.png")
-    return png
-
-
 def assert_reads_well(page: Path, dom: BeautifulSoup, sizes: dict[str, Any]) -> None:
-    """Self-contained, no overflow at 1400 px, no empty table, and every cell formatted for people."""
+    """Self-contained (no script, nothing fetched), and the rules of every report page (page_rules)."""
     source = page.read_text(encoding="utf-8")
     assert "<script" not in source and "src=" not in source and "@import" not in source
-    assert sizes["inner"] == WIDTH
-    assert sizes["scroll"] <= sizes["client"], sizes
-    assert sizes["wide"] == []  # no section or table wider than its box
-    tables = dom.find_all("table")
-    assert tables
-    for table in tables:
-        assert table.find("tbody") is not None and table.find("tbody").find("td") is not None
-    cells = [td.get_text(" ", strip=True) for td in dom.find_all("td")]
-    for cell in cells:
-        assert not FLOAT_4.search(cell), cell
-        assert not TIMEDELTA.search(cell) and not ISO_DURATION.search(cell), cell
-        assert cell not in ("None", "NaN", "nan", "NaT", ""), cells
-        assert not UUID.search(cell), cell
+    assert dom.find_all("table")
+    assert_page_reads_well(page, page_rules.Measured(dom, sizes))
+
+
+def measured(page: Path) -> tuple[BeautifulSoup, dict[str, Any]]:
+    seen = page_rules.measured(page)
+    return seen.dom, seen.sizes
+
+
+def shoot(page: Path, _tmp_path: Path, name: str) -> Path:
+    return page_rules.shoot(page, name)
 
 
 def tiles(dom: BeautifulSoup) -> dict[str, int]:

@@ -1,15 +1,11 @@
-"""Inventory figures and the explorer widget: what they plot, asserted on the figure data."""
+"""Inventory figures: what they plot, asserted on the figure data (the explorer: test_explorer.py)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
-import pytest
-from IPython.display import HTML
 
 from kit import inventory
-from kit.viz import charts, explorer
-from kit.viz.widgets import Explorer
+from kit.viz import charts
 from tests.test_inventory import NOW, apps
 
 
@@ -18,6 +14,11 @@ def test_type_counts_bars_are_sorted_for_reading_top_down():
     figure = charts.type_counts(table)
     assert isinstance(figure, go.Figure)
     assert figure.data[0].y == ("Project", "Application") and figure.data[0].x == (1, 4)
+    assert figure.layout.title.text == "5 fact sheets of 2 types; most are Application (4)"
+    labelled = charts.type_counts(
+        inventory.overview({"ITComponent": apps(), "BusinessCapability": apps()}, now=NOW)
+    )
+    assert labelled.data[0].y == ("IT Component", "Business Capability")  # as LeanIX labels types
 
 
 def test_value_counts_chart_greys_out_missing_values():
@@ -42,34 +43,15 @@ def test_completion_boxes_per_type():
     figure = charts.completion_by_type({"Application": apps(), "Empty": apps().head(0)})
     assert [trace.name for trace in figure.data] == ["Application"]
     assert sorted(figure.data[0].y) == [0.25, 0.5, 1.0]
+    assert figure.layout.title.text == "Completion per type: lowest median 50.0% (Application)"
+    labelled = charts.completion_by_type({"ITComponent": apps()})
+    assert [trace.name for trace in labelled.data] == ["IT Component"]
 
 
 def test_fill_rates_chart_puts_the_least_filled_field_on_top():
     rates = inventory.fill_rates(apps(), ["description", "name"])
     bar = charts.fill_rates_chart(rates).data[0]
-    assert bar.y == ("name", "description") and bar.x == (100.0, 50.0)
-
-
-def test_explorer_redraws_when_type_or_field_change(monkeypatch):
-    monkeypatch.delenv("LXKIT_HEADLESS", raising=False)
-    projects = apps().assign(type="Project", qualitySeal=pd.Categorical(["DRAFT"] * 4))
-    widget = explorer({"Application": apps(), "Project": projects})
-    assert isinstance(widget, Explorer)
-    assert "tags" not in widget.field_picker.options and "description" not in widget.field_picker.options
-    widget.field_picker.value = "qualitySeal"
-    assert widget.figure.data[0].x == ("APPROVED", "BROKEN", "DRAFT")
-    widget.type_picker.value = "Project"
-    widget.field_picker.value = "qualitySeal"
-    assert widget.figure.data[0].x == ("DRAFT",) and widget.figure.data[0].y == (4,)
-
-
-def test_explorer_is_a_note_in_headless_reports(monkeypatch):
-    monkeypatch.setenv("LXKIT_HEADLESS", "1")
-    note = explorer({"Application": apps()})
-    assert isinstance(note, HTML) and "JupyterLab" in note.data
-
-
-def test_explorer_needs_a_frame(monkeypatch):
-    monkeypatch.delenv("LXKIT_HEADLESS", raising=False)
-    with pytest.raises(ValueError, match="at least one frame"):
-        explorer({})
+    assert bar.y == ("Name", "Description") and bar.x == (100.0, 50.0)
+    assert charts.fill_rates_chart(rates, "Application").layout.title.text == (
+        "Application: 0 of 2 fields filled on fewer than half"  # description: 2 of 4, not fewer
+    )

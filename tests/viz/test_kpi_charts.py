@@ -16,6 +16,15 @@ from tests.viz.kpi_frames import DATES, KPIS, table_frame, values_frame
 CELL = re.compile(r'<td id="[^"]+" class="([^"]*)" >(.*?)</td>', re.DOTALL)
 COLUMNS = ["kpi", "breakdown", "value", "previous", "month", "trend", "threshold"]
 
+# the type labels of the LeanIX web app, by hand
+LABELS = {
+    "BusinessCapability": "Business Capability",
+    "ITComponent": "IT Component",
+    "DataObject": "Data Object",
+    "TechnicalStack": "Tech Category",
+    "UserGroup": "User Group",
+}
+
 
 def rows_of(page: str) -> list[dict[str, tuple[str, str]]]:
     """Each body row as {column: (classes, inner html)}, in the table's order."""
@@ -52,8 +61,8 @@ def test_totals_come_first_then_readable_breakdowns(table_rows):
     ]
     # then each KPI's breakdown, its values without "type=", rows by their dimension string
     types = sorted(d.removeprefix("type=") for d in KPIS["fact_sheets"][5] if d)
-    assert names[5:15] == [("Fact sheets", t) for t in types]
-    assert names[15] == ("Average completion", "Application · active")
+    assert names[5:15] == [("Fact sheets", LABELS.get(t, t)) for t in types]  # as LeanIX labels types
+    assert names[15] == ("Average completion", "Application · Active")
     assert len(names) == 16
     assert "kpi-total" in classes(table_rows[0]["kpi"]) and "kpi-sub" in classes(table_rows[5]["kpi"])
 
@@ -118,9 +127,9 @@ def test_breached_rows_are_marked(table_rows):
     assert all("kpi-breached" in classes(cell) for cell in shown["Average completion", ""].values())
     assert text(shown["Applications past end of life", ""]["threshold"]) == "⚠ ≤ 5.0 %"
     assert text(shown["Average completion", ""]["threshold"]) == "⚠ ≥ 80.0 %"
-    assert text(shown["Average completion", "Application · active"]["threshold"]) == "≥ 80.0 %"
+    assert text(shown["Average completion", "Application · Active"]["threshold"]) == "≥ 80.0 %"
     assert text(shown["Days since the last update", ""]["threshold"]) == "≤ 60 days"
-    assert text(shown["Fact sheets", ""]["threshold"]) == ""
+    assert text(shown["Fact sheets", ""]["threshold"]) == "–"  # none set
     assert "2 breached" in kpi_table(table_frame()).to_html()
 
 
@@ -163,7 +172,7 @@ def test_trend_chart_of_a_total_with_its_threshold():
     assert list(threshold.x) == [DATES[0], DATES[-1]] and list(threshold.y) == [0.05, 0.05]
     assert threshold.line.dash == "dash" and threshold.name == "threshold max 5.0 %"
     assert figure.layout.title.text == "Applications past end of life"
-    assert figure.layout.yaxis.tickformat == ".0%" and figure.layout.xaxis.type == "date"
+    assert figure.layout.yaxis.tickformat == ".1~%" and figure.layout.xaxis.type == "date"
 
 
 def test_trend_chart_breakdown_keeps_the_eight_largest_lines():
@@ -175,9 +184,9 @@ def test_trend_chart_breakdown_keeps_the_eight_largest_lines():
         "Provider": 60,
         "UserGroup": 50,
     }  # not Process, TechnicalStack
-    assert [t.name for t in figure.data] == list(sizes)
+    assert [t.name for t in figure.data] == [LABELS.get(t, t) for t in sizes]
     for trace in figure.data:
-        size = sizes[trace.name]
+        size = sizes[{label: t for t, label in LABELS.items()}.get(trace.name, trace.name)]
         assert list(trace.x) == DATES and list(trace.y) == [size - 4, size - 3, size - 2, size - 1, size]
     assert figure.layout.title.text == "Fact sheets (the 8 largest of 10)"
     assert figure.layout.yaxis.tickformat == ","
@@ -193,7 +202,7 @@ def test_trend_chart_gap_and_refusals():
         trend_chart(values_frame(), "completion", "lifecycle")
     assert "type, lifecycle" in str(wrong.value)
     both = trend_chart(values_frame(), "completion", ("type", "lifecycle"))
-    assert [t.name for t in both.data] == ["Application · active", "threshold min 80.0 %"]
+    assert [t.name for t in both.data] == ["Application · Active", "threshold min 80.0 %"]
     assert list(both.data[0].y) == [0.8, 0.81, 0.82, 0.83, 0.85]
 
 
@@ -207,9 +216,11 @@ def test_trend_grid_one_panel_per_total():
     # thresholds: end of life (max), completion (min), days (max), each on its KPI's panel
     dashed = [(t.yaxis, t.y[0]) for t in figure.data if t.line.dash == "dash"]
     assert dashed == [("y", 0.05), ("y2", 0.8), ("y3", 60.0)]
-    assert figure.layout.yaxis2.tickformat == ".0%" and figure.layout.yaxis4.tickformat == ","
+    assert figure.layout.yaxis2.tickformat == ".1~%" and figure.layout.yaxis4.tickformat == ","
     picked = trend_grid(values_frame(), ["completion"])
     assert [t.name for t in picked.data] == ["Average completion", "threshold min 80.0 %"]
+    # the finding: on 2026-11-01 end of life (12.3 % > 5 %) and completion (77 % < 80 %) are outside
+    assert figure.layout.title.text == "5 KPIs, Aug 2026 to Nov 2026: 2 outside their threshold"
 
 
 def mover(title: str, unit: str, hib: bool | None, month_ago: float, value: float) -> dict:
@@ -257,3 +268,25 @@ def test_movers_sorted_by_magnitude_and_coloured_by_direction():
     assert [round(x, 6) for x in traces["worsened"].x] == [2.5, 2.3]
     assert list(traces["improved"].text) == ["+0.30 (+25.0 %)", "+2.0 pp"]
     assert list(traces["no judgement"].text) == ["-10 (-10.0 %)"]
+    assert (
+        figure.layout.title.text
+        == "Biggest move since a month ago: Interfaces per app, +0.30 (+25.0 %) (improved)"
+    )
+
+
+def test_kpi_matrix_one_row_per_type_one_column_per_kpi():
+    from kit.viz import kpi_matrix
+
+    styler = kpi_matrix(table_frame())
+    page = styler.to_html()
+    shown = styler.data
+    # only "fact_sheets" has a one-level type breakdown; types as LeanIX labels them, by key
+    assert list(shown.columns) == ["Type", "Fact sheets"]
+    assert list(shown["Type"])[:4] == ["Application", "Business Capability", "Data Object", "Interface"]
+    # Application: 600 now, 598 a month ago (kpi_frames: size - 2 on 2026-10-01) -> up
+    assert shown.set_index("Type").loc["Application", "Fact sheets"] == "600 ▲"
+    assert "1 KPI by type; arrows: change since a month ago (2026-10-01)" in page
+    body = page.split("<tbody>", 1)[1]
+    assert "kpi-neutral" in body and "kpi-better" not in body  # counts carry no judgement
+    empty = kpi_matrix(table_frame(), "tag_group")
+    assert list(empty.data.columns) == ["Tag group"] and empty.data.empty

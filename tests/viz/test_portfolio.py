@@ -124,7 +124,9 @@ def test_lifecycle_stacked_one_bar_per_type_in_phase_order_and_colours():
     }
     assert figure.data[0].x == ("Application", "IT Component")
     assert [t.marker.color for t in figure.data] == ["#9ecae1", "#238b45", "#fd8d3c", "#d62728", "#b0b0b0"]
-    assert figure.data[1].text[0] == "<b>Application</b><br>Active: 2 of 4 (50.0%)"
+    assert figure.data[1].customdata[0] == "<b>Application</b><br>Active: 2 of 4 (50.0%)"
+    # counts inside the segments, hover texts only on hover
+    assert figure.data[1].text == ("2", "1") and figure.data[1].textposition == "inside"
     assert figure.layout.title.text == "2 of 7 fact sheets are phasing out or at end of life"
     assert figure.layout.yaxis.title.text == "Fact sheets"
 
