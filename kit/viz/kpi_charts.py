@@ -444,11 +444,32 @@ def trend_chart(
         )
     for trace in _threshold_traces(rows, unit):
         figure.add_trace(trace)
-    heading = title if len(ranked) <= max_lines else f"{title} (the {max_lines} largest of {len(ranked)})"
+    heading = _trend_title(title, unit, groups, ranked, max_lines)
     figure.update_xaxes(type="date")
     figure.update_yaxes(rangemode="tozero", **_axis_format(unit))
     figure.update_layout(showlegend=len(figure.data) > 1, height=440)
     return _layout(figure, heading, "", unit)
+
+
+def _trend_title(
+    title: str, unit: str, groups: Mapping[str, pd.DataFrame], ranked: list[str], max_lines: int
+) -> str:
+    """The finding: one line from its first value to its latest (``Fact sheets: 1,900 in Aug 2026, 2,012 in
+    Nov 2026``); a breakdown names its largest line and how many are drawn."""
+    if not ranked:
+        return title
+    if ranked == [""]:
+        group = groups[""]
+        first, last = group.iloc[0], group.iloc[-1]
+        return (
+            f"{title}: {format_value(first['value'], unit)} in {pd.Timestamp(first['date']):%b %Y}, "
+            f"{format_value(last['value'], unit)} in {pd.Timestamp(last['date']):%b %Y}"
+        )
+    top = groups[ranked[0]].iloc[-1]
+    heading = f"{title}: {dimension_label(ranked[0])} the largest ({format_value(top['value'], unit)})"
+    if len(ranked) > max_lines:
+        heading += f"; the {max_lines} largest of {len(ranked)} drawn"
+    return heading
 
 
 def trend_grid(values: pd.DataFrame, kpis: Sequence[str] | None = None, *, columns: int = 3) -> go.Figure:

@@ -77,9 +77,16 @@ _register()
 
 
 def apply(figure: go.Figure, title: str, x: str = "", y: str = "") -> go.Figure:
-    """Give ``figure`` the kit's template, a title (which should state the finding) and axis titles."""
-    figure.update_layout(template=TEMPLATE, title={"text": title}, xaxis_title=x, yaxis_title=y)
+    """Give ``figure`` the kit's template, a title (which should state the finding) and axis titles, which
+    start with a capital like every other heading (``fact sheets`` → ``Fact sheets``)."""
+    figure.update_layout(
+        template=TEMPLATE, title={"text": title}, xaxis_title=_capital(x), yaxis_title=_capital(y)
+    )
     return figure
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # Values in hover texts and titles read as in tables and messages: one formatter for all (kit.formatting)

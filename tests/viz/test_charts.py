@@ -55,3 +55,13 @@ def test_fill_rates_chart_puts_the_least_filled_field_on_top():
     assert charts.fill_rates_chart(rates, "Application").layout.title.text == (
         "Application: 0 of 2 fields filled on fewer than half"  # description: 2 of 4, not fewer
     )
+
+
+def test_every_figure_gets_the_template_a_title_and_capitalised_axis_titles():
+    from kit.viz import theme
+
+    figure = theme.apply(go.Figure(), "3 of 4 applications are owned", "fact sheets", "day (UTC)")
+    assert figure.layout.title.text == "3 of 4 applications are owned"
+    assert (figure.layout.xaxis.title.text, figure.layout.yaxis.title.text) == ("Fact sheets", "Day (UTC)")
+    assert figure.layout.template.layout.colorway[0] == "#0072b2"
+    assert theme.apply(go.Figure(), "t").layout.xaxis.title.text in (None, "")

@@ -171,7 +171,7 @@ def test_trend_chart_of_a_total_with_its_threshold():
     assert line.name == "Applications past end of life"
     assert list(threshold.x) == [DATES[0], DATES[-1]] and list(threshold.y) == [0.05, 0.05]
     assert threshold.line.dash == "dash" and threshold.name == "threshold max 5.0 %"
-    assert figure.layout.title.text == "Applications past end of life"
+    assert figure.layout.title.text == "Applications past end of life: 8.0 % in Aug 2026, 12.3 % in Nov 2026"
     assert figure.layout.yaxis.tickformat == ".1~%" and figure.layout.xaxis.type == "date"
 
 
@@ -188,7 +188,7 @@ def test_trend_chart_breakdown_keeps_the_eight_largest_lines():
     for trace in figure.data:
         size = sizes[{label: t for t, label in LABELS.items()}.get(trace.name, trace.name)]
         assert list(trace.x) == DATES and list(trace.y) == [size - 4, size - 3, size - 2, size - 1, size]
-    assert figure.layout.title.text == "Fact sheets (the 8 largest of 10)"
+    assert figure.layout.title.text == "Fact sheets: Application the largest (600); the 8 largest of 10 drawn"
     assert figure.layout.yaxis.tickformat == ","
 
 

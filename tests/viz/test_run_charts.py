@@ -32,8 +32,8 @@ def test_status_per_day_stacks_one_coloured_trace_per_status():
     assert figure.layout.barmode == "stack"
     assert figure.layout.title.text == "12 synchronizations in 3 days, 5 failed"
     assert figure.data[3].text == ("2026-03-08: 0 ERROR", "2026-03-09: 4 ERROR", "2026-03-10: 1 ERROR")
-    assert figure.layout.xaxis.title.text == "day (UTC)"
-    assert figure.layout.yaxis.title.text == "synchronizations"
+    assert figure.layout.xaxis.title.text == "Day (UTC)"
+    assert figure.layout.yaxis.title.text == "Synchronizations"
 
 
 def test_status_per_day_draws_a_missing_status_as_zeros():
@@ -74,14 +74,14 @@ def test_durations_by_connector_in_minutes_one_box_each():
         and figure.data[1].text[0] == "zeta: 1 min 30 s"
     )
     assert figure.layout.title.text == "Slowest connector: alpha (median 2 min per run)"
-    assert figure.layout.xaxis.title.text == "connector"
-    assert figure.layout.yaxis.title.text == "duration (minutes)"
+    assert figure.layout.xaxis.title.text == "Connector"
+    assert figure.layout.yaxis.title.text == "Duration (minutes)"
 
 
 def test_durations_of_short_runs_are_in_seconds():
     figure = durations_by_connector(synclog([("a", 0.5), ("a", 19.4), ("b", 100)]))
     assert {t.name: list(t.y) for t in figure.data} == {"a": [0.5, 19.4], "b": [100.0]}
-    assert figure.layout.yaxis.title.text == "duration (seconds)"
+    assert figure.layout.yaxis.title.text == "Duration (seconds)"
     assert figure.data[0].text == ("a: 500 ms", "a: 19 s")
     assert figure.layout.title.text == "Slowest connector: b (median 1 min 40 s per run)"
 
