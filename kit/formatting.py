@@ -103,17 +103,15 @@ def _grouped(value: float, decimals: int) -> str:
     return shown[1:] if shown.startswith("-") and not shown.strip("-0.,") else shown
 
 
-def share(value: Any, *, digits: int = 1, space: bool = False) -> str:
-    """A share of 1 in percent: ``share(0.241379)`` → ``24.1%``; ``digits`` places (at most 3).
-
-    ``space=True`` puts a space before the sign (``24.1 %``), as the KPI files of docs/metrics.md write it.
-    """
+def share(value: Any, *, digits: int = 1) -> str:
+    """A share of 1 in percent: ``share(0.241379)`` → ``24.1%``; ``digits`` places (at most 3). The one way
+    the kit writes a percentage: tables, figures, KPI files, messages and run records alike."""
     if is_missing(value):
         return MISSING
     number = _real(value, "share")
     if math.isinf(number):
-        return ("-" if number < 0 else "") + "∞" + (" %" if space else "%")
-    return _grouped(number * 100, min(digits, MAX_DECIMALS)) + (" %" if space else "%")
+        return ("-" if number < 0 else "") + "∞%"
+    return _grouped(number * 100, min(digits, MAX_DECIMALS)) + "%"
 
 
 def number(value: Any, *, decimals: int | None = None) -> str:
@@ -346,12 +344,12 @@ def is_iso_duration(value: Any) -> bool:
 
 
 def kpi_value(value: Any, unit: str) -> str:
-    """A KPI value in its unit (docs/metrics.md §4): shares and scores ``12.3 %``, counts ``1,234``, days
+    """A KPI value in its unit (docs/metrics.md §4): shares and scores ``12.3%``, counts ``1,234``, days
     ``41 days``, ratios and others with 2 decimals (``1.25``); ``–`` when there is none."""
     if is_missing(value):
         return "–"
     if unit in _PERCENT_UNITS:
-        return share(value, space=True)
+        return share(value)
     if unit == "count":
         return _grouped(_real(value, "kpi_value"), 0)
     if unit == "days":

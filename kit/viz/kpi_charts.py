@@ -567,7 +567,7 @@ def movers_chart(movers: pd.DataFrame) -> go.Figure:
         move = _movement(row)
         text = format_delta(row["delta_month"], unit)
         if unit not in PERCENT_UNITS and not math.isnan(move):
-            text += f" ({'+' if move > 0 else ''}{move:.1f} %)"
+            text += f" ({'+' if move > 0 else ''}{move:.1f}%)"
         rows.append((label, move, text, _direction(row["delta_month"], unit, row["higher_is_better"])))
     rows.sort(key=lambda r: -abs(r[1]) if not math.isnan(r[1]) else math.inf)
     figure = go.Figure()

@@ -89,13 +89,13 @@ def test_alerts_for_breached_thresholds(kpis, tmp_path):
     ]
     strict = next(a for a in document["alerts"] if a["kpi"] == "eol_share")
     value = float(table.loc[table["kpi"] == "eol_share", "value"].iloc[0])
-    assert strict["message"] == f"End of life, strict is {value * 100:.1f} %, above the threshold of 0.1 %"
+    assert strict["message"] == f"End of life, strict is {value * 100:.1f}%, above the threshold of 0.1%"
     assert strict["threshold"] == {"min": None, "max": 0.001} and strict["value"] == value
     documented = float(table.loc[table["kpi"] == "fully_documented_applications", "value"].iloc[0])
     assert documented < 0.5  # the demo documents fewer than half its applications fully
     alert = next(a for a in document["alerts"] if a["kpi"] == "fully_documented_applications")
     assert alert["message"] == (
-        f"Fully documented applications is {documented * 100:.1f} %, below the threshold of 50.0 %"
+        f"Fully documented applications is {documented * 100:.1f}%, below the threshold of 50.0%"
     )
 
 

@@ -76,7 +76,7 @@ def test_breaches_list_the_applications_past_end_of_life_with_links(demo_ws, dem
     assert share > 0.05  # the demo breaches the default threshold
     (section,) = view.sections
     assert section.title == "Applications past end of life"
-    assert section.lines == [f"{share * 100:.1f} %, threshold ≤ 5.0 %"]
+    assert section.lines == [f"{share * 100:.1f}%, threshold ≤ 5.0%"]
     assert section.total_behind == len(past)
     assert len(section.behind) == 5
     by_id = {a["id"]: a for a in past}

@@ -116,7 +116,7 @@ def test_breached_thresholds_are_alerts_in_kpis_json_and_run_json(headless, hand
     assert past_eol > 0.05  # the default threshold (docs/metrics.md): the demo breaches it
     alert = next(a for a in kpis["alerts"] if a["kpi"] == "applications_past_end_of_life")
     assert alert["message"] == (
-        f"Applications past end of life is {past_eol * 100:.1f} %, above the threshold of 5.0 %"
+        f"Applications past end of life is {past_eol * 100:.1f}%, above the threshold of 5.0%"
     )
     assert record["alerts"] == [{"kind": "kpi", "name": a["kpi"], **a} for a in kpis["alerts"]]
     assert record["status"] == "succeeded"

@@ -42,7 +42,7 @@ ALERT = {
     "dimensions": {},
     "value": 0.12,
     "threshold": {"min": None, "max": 0.05},
-    "message": "Applications past end of life is 12.0 %, above the threshold of 5.0 %",
+    "message": "Applications past end of life is 12.0%, above the threshold of 5.0%",
 }
 KPI_FILE = {
     "format": 1,
@@ -243,5 +243,5 @@ def test_kpi_table_and_trend_charts_draw_offline_in_chromium(canary_env):
     for spark in sparks:
         assert spark["size"][0] > 40 and spark["visibility"] == "visible"
         assert spark["stroke"] not in ("none", "rgba(0, 0, 0, 0)", "")
-    assert "12.3 %" in page.dom and "+1.0 pp" in page.dom and "Applications past end of life" in page.dom
+    assert "12.3%" in page.dom and "+1.0 pp" in page.dom and "Applications past end of life" in page.dom
     shoot(record.html_path, "kpi_charts", height=1500)  # saved for review (tests/reports/page_rules.py)

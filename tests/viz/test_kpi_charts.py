@@ -71,11 +71,11 @@ def test_values_and_changes_are_formatted_per_unit(table_rows):
     shown = {(text(r["kpi"]), text(r["breakdown"])): r for r in table_rows}
     eol = shown["Applications past end of life", ""]
     # 0.123 share; 0.123 - 0.113 = 0.010 -> +1.0 pp; 0.123 - 0.100 -> +2.3 pp
-    assert [text(eol[c]) for c in ("value", "previous", "month")] == ["12.3 %", "▲ +1.0 pp", "▲ +2.3 pp"]
+    assert [text(eol[c]) for c in ("value", "previous", "month")] == ["12.3%", "▲ +1.0 pp", "▲ +2.3 pp"]
     counts = shown["Fact sheets", ""]  # 2012; 2012 - 2000 = 12; 2012 - 1990 = 22
     assert [text(counts[c]) for c in ("value", "previous", "month")] == ["2,012", "▲ +12", "▲ +22"]
     score = shown["Average completion", ""]  # 0.77; -0.01 -> -1.0 pp; 0.77 - 0.75 -> +2.0 pp
-    assert [text(score[c]) for c in ("value", "previous", "month")] == ["77.0 %", "▼ -1.0 pp", "▲ +2.0 pp"]
+    assert [text(score[c]) for c in ("value", "previous", "month")] == ["77.0%", "▼ -1.0 pp", "▲ +2.0 pp"]
     ratio = shown["Interfaces per application", ""]  # 1.3; no value on 2026-10-31; 1.3 - 1.2 = 0.10
     assert [text(ratio[c]) for c in ("value", "previous", "month")] == ["1.30", "–", "▲ +0.10"]
     days = shown["Days since the last update", ""]  # 44.6 -> 45; 44.6 - 45 = -0.4 -> 0; 44.6 - 41 -> +4
@@ -125,9 +125,9 @@ def test_breached_rows_are_marked(table_rows):
     assert marked == [("Applications past end of life", ""), ("Average completion", "")]
     shown = {(text(r["kpi"]), text(r["breakdown"])): r for r in table_rows}
     assert all("kpi-breached" in classes(cell) for cell in shown["Average completion", ""].values())
-    assert text(shown["Applications past end of life", ""]["threshold"]) == "⚠ ≤ 5.0 %"
-    assert text(shown["Average completion", ""]["threshold"]) == "⚠ ≥ 80.0 %"
-    assert text(shown["Average completion", "Application · Active"]["threshold"]) == "≥ 80.0 %"
+    assert text(shown["Applications past end of life", ""]["threshold"]) == "⚠ ≤ 5.0%"
+    assert text(shown["Average completion", ""]["threshold"]) == "⚠ ≥ 80.0%"
+    assert text(shown["Average completion", "Application · Active"]["threshold"]) == "≥ 80.0%"
     assert text(shown["Days since the last update", ""]["threshold"]) == "≤ 60 days"
     assert text(shown["Fact sheets", ""]["threshold"]) == "–"  # none set
     assert "2 breached" in kpi_table(table_frame()).to_html()
@@ -147,7 +147,7 @@ def test_sparklines_are_inline_svg_following_the_trend(table_rows):
     (line,) = points(svg)
     xs, ys = [p[0] for p in line], [p[1] for p in line]
     assert len(line) == 5 and xs == sorted(xs) and ys == sorted(ys, reverse=True)  # rising values, SVG y down
-    assert "8.0 %, 9.0 %, 10.0 %, 11.3 %, 12.3 %" in svg  # the title spells the values out
+    assert "8.0%, 9.0%, 10.0%, 11.3%, 12.3%" in svg  # the title spells the values out
     # a missing value leaves a gap: three points, a lone point, and the latest value's dot
     gap = shown["Interfaces per application", ""]["trend"][1]
     assert [len(seg) for seg in points(gap)] == [3] and gap.count("<circle") == 2
@@ -170,8 +170,8 @@ def test_trend_chart_of_a_total_with_its_threshold():
     assert list(line.x) == DATES and list(line.y) == [0.08, 0.09, 0.10, 0.113, 0.123]
     assert line.name == "Applications past end of life"
     assert list(threshold.x) == [DATES[0], DATES[-1]] and list(threshold.y) == [0.05, 0.05]
-    assert threshold.line.dash == "dash" and threshold.name == "threshold max 5.0 %"
-    assert figure.layout.title.text == "Applications past end of life: 8.0 % in Aug 2026, 12.3 % in Nov 2026"
+    assert threshold.line.dash == "dash" and threshold.name == "threshold max 5.0%"
+    assert figure.layout.title.text == "Applications past end of life: 8.0% in Aug 2026, 12.3% in Nov 2026"
     assert figure.layout.yaxis.tickformat == ".1~%" and figure.layout.xaxis.type == "date"
 
 
@@ -202,7 +202,7 @@ def test_trend_chart_gap_and_refusals():
         trend_chart(values_frame(), "completion", "lifecycle")
     assert "type, lifecycle" in str(wrong.value)
     both = trend_chart(values_frame(), "completion", ("type", "lifecycle"))
-    assert [t.name for t in both.data] == ["Application · Active", "threshold min 80.0 %"]
+    assert [t.name for t in both.data] == ["Application · Active", "threshold min 80.0%"]
     assert list(both.data[0].y) == [0.8, 0.81, 0.82, 0.83, 0.85]
 
 
@@ -218,8 +218,8 @@ def test_trend_grid_one_panel_per_total():
     assert dashed == [("y", 0.05), ("y2", 0.8), ("y3", 60.0)]
     assert figure.layout.yaxis2.tickformat == ".1~%" and figure.layout.yaxis4.tickformat == ","
     picked = trend_grid(values_frame(), ["completion"])
-    assert [t.name for t in picked.data] == ["Average completion", "threshold min 80.0 %"]
-    # the finding: on 2026-11-01 end of life (12.3 % > 5 %) and completion (77 % < 80 %) are outside
+    assert [t.name for t in picked.data] == ["Average completion", "threshold min 80.0%"]
+    # the finding: on 2026-11-01 end of life (12.3% > 5%) and completion (77% < 80%) are outside
     assert figure.layout.title.text == "5 KPIs, Aug 2026 to Nov 2026: 2 outside their threshold"
 
 
@@ -249,10 +249,10 @@ def test_movers_sorted_by_magnitude_and_coloured_by_direction():
     movers = pd.DataFrame(
         [
             mover("Past end of life", "share", False, 0.10, 0.123),  # +2.3 pp, worse
-            mover("Fact sheets", "count", None, 100, 90),  # -10 %, no judgement
+            mover("Fact sheets", "count", None, 100, 90),  # -10%, no judgement
             mover("Completion", "score", True, 0.75, 0.77),  # +2.0 pp, better
-            mover("Interfaces per app", "ratio", True, 1.2, 1.5),  # +25 %, better
-            mover("Age", "days", False, 40, 41),  # +2.5 %, worse
+            mover("Interfaces per app", "ratio", True, 1.2, 1.5),  # +25%, better
+            mover("Age", "days", False, 40, 41),  # +2.5%, worse
         ]
     ).astype({"higher_is_better": "boolean", "value": "Float64", "month_ago": "Float64"})
     figure = movers_chart(movers)
@@ -266,11 +266,11 @@ def test_movers_sorted_by_magnitude_and_coloured_by_direction():
     assert list(traces["no judgement"].y) == ["Fact sheets"]
     assert [round(x, 6) for x in traces["improved"].x] == [25.0, 2.0]
     assert [round(x, 6) for x in traces["worsened"].x] == [2.5, 2.3]
-    assert list(traces["improved"].text) == ["+0.30 (+25.0 %)", "+2.0 pp"]
-    assert list(traces["no judgement"].text) == ["-10 (-10.0 %)"]
+    assert list(traces["improved"].text) == ["+0.30 (+25.0%)", "+2.0 pp"]
+    assert list(traces["no judgement"].text) == ["-10 (-10.0%)"]
     assert (
         figure.layout.title.text
-        == "Biggest move since a month ago: Interfaces per app, +0.30 (+25.0 %) (improved)"
+        == "Biggest move since a month ago: Interfaces per app, +0.30 (+25.0%) (improved)"
     )
 
 
