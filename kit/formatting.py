@@ -63,9 +63,16 @@ _ACRONYMS = {
     "sso": "SSO",
     "graphql": "GraphQL",
     "ldif": "LDIF",
+    "servicenow": "ServiceNow",
+    "capex": "CapEx",
+    "opex": "OpEx",
+    "iaas": "IaaS",
+    "paas": "PaaS",
+    "saas": "SaaS",
 }
 _FIELD_LABELS = {"lxState": "Quality state", "naFields": "Not applicable fields"}
-_GRAPHQL = re.compile(r"graphql", re.IGNORECASE)
+#: words a camel-case name splits in two that are one word to people (graphQLRequestCount, serviceNowId, capEx)
+_JOINED = re.compile(r"graphql|servicenow|capex|opex", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _ISO_DURATION = re.compile(
     r"-?P(?=\d|T\d)(?:(?P<weeks>\d+(?:[.,]\d+)?)W)?(?:(?P<days>\d+(?:[.,]\d+)?)D)?"
@@ -246,7 +253,7 @@ def moment(value: Any) -> str:
 
 
 def _words(name: str) -> list[str]:
-    name = _GRAPHQL.sub("Graphql", name)  # one word (graphQLRequestCount), not "graph QL"
+    name = _JOINED.sub(lambda m: m.group().capitalize(), name)  # "graphQL" is one word, not "graph QL"
     return _WORDS.findall(name.replace("_", " ").replace(".", " ").replace("-", " "))
 
 

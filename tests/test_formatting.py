@@ -190,7 +190,9 @@ def test_type_label(name, expected):
         ("totalAnnualCost", "Total annual cost"),
         ("lxState", "Quality state"),
         ("toName", "To name"),
-        ("serviceNowId", "Service now ID"),
+        ("serviceNowId", "ServiceNow ID"),
+        ("capEx", "CapEx"),
+        ("opEx", "OpEx"),
         ("duration_seconds", "Duration seconds"),
         ("SAPModule", "SAP module"),
         ("name", "Name"),
@@ -207,6 +209,7 @@ def test_value_label():
     assert fmt.value_label("phaseIn") == "Phase in"
     assert fmt.value_label("endOfLife") == "End of life"
     assert fmt.value_label("ACTIVE") == "Active"
+    assert fmt.value_label("iaas") == "IaaS" and fmt.value_label("saas") == "SaaS"
     assert fmt.value_label("Already a label") == "Already a label"
 
 

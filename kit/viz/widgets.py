@@ -122,9 +122,11 @@ def _type_name(frame: pd.DataFrame, type_name: str | None) -> str:
 
 
 def _in_sentence(field: str) -> str:
-    """A field label inside a sentence: ``Total annual cost`` → ``total annual cost``, ``IT owner`` kept."""
+    """A field label inside a sentence: ``Total annual cost`` → ``total annual cost``; ``IT owner`` and
+    ``OpEx`` kept."""
     label = fmt.field_label(field)
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    first = label.split(" ", 1)[0]
+    return label if any(c.isupper() for c in first[1:]) else label[:1].lower() + label[1:]
 
 
 # -- figures ------------------------------------------------------------------------------------------------

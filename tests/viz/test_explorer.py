@@ -105,8 +105,8 @@ def test_costs_spanning_orders_of_magnitude_are_binned_by_decade():
     # linear bins of 200,000 would hold 9 of the 10 in the first: log10 bins of a whole decade instead
     assert (figure.data[0].xbins.start, figure.data[0].xbins.size) == (3, 1)
     assert figure.layout.xaxis.ticktext == ("1,000", "10,000", "100,000", "1,000,000")
-    assert figure.layout.xaxis.title.text == "Op ex (log scale)"
-    assert figure.layout.title.text == "IT Component: op ex, 10 of 10 set, median 5,500"
+    assert figure.layout.xaxis.title.text == "OpEx (log scale)"
+    assert figure.layout.title.text == "IT Component: OpEx, 10 of 10 set, median 5,500"
 
 
 def test_ids_names_free_text_timestamps_and_lists_are_not_offered():
