@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 
+from kit.formatting import factsheet_url
 from kit.frame import as_frame
 from kit.leanix import MetaModel, UnknownFactSheetType, UnknownField
 from kit.metrics.ids import isin
@@ -177,5 +177,4 @@ class Inventory:
         found = next((t for t in self.types if (self.ids(t) == id).any()), None)
         if found is None:
             return None
-        base = host if "://" in host else f"https://{host}"
-        return f"{base.rstrip('/')}/{quote(name)}/factsheet/{found}/{quote(id)}"
+        return factsheet_url(host, name, found, id)
